@@ -22,7 +22,7 @@ struct LoginThrottleOptions {
 };
 
 class LoginThrottle {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     explicit LoginThrottle(LoginThrottleOptions options = {});
@@ -33,12 +33,17 @@ public:
     void record_failure(const std::string& address, Clock::time_point now);
     void record_success(const std::string& address);
 
-private:
+    // How many addresses are remembered; never more than max_tracked_addresses.
+    size_t tracked_addresses() const { return entries_.size(); }
+
+  private:
     struct Entry {
         unsigned failures = 0;
         Clock::time_point last_failure;
     };
-    void evict_expired(Clock::time_point now);
+    // Called when the table is full: drops expired entries, then if needed
+    // the oldest, down to 7/8 of the limit.
+    void make_room(Clock::time_point now);
 
     LoginThrottleOptions options_;
     std::unordered_map<std::string, Entry> entries_;

@@ -1,0 +1,130 @@
+#include "auth/sqlite.h"
+
+#include <fmt/format.h>
+
+namespace vellum::auth::sqlite {
+namespace {
+
+std::string error_message(sqlite3* db, std::string_view doing) {
+    return fmt::format("{}: {}", doing, sqlite3_errmsg(db));
+}
+
+}  // namespace
+
+Result<ConnectionPtr, std::string> open_connection(const std::filesystem::path& file,
+                                                   int busy_timeout_ms) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(
+        file.c_str(), &raw,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+        nullptr);
+    // sqlite3_open_v2 hands back a handle even on failure; it must be closed.
+    ConnectionPtr db(raw);
+    if (rc != SQLITE_OK) {
+        return fail(fmt::format("cannot open {}: {}", file.string(),
+                                db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc)));
+    }
+    sqlite3_busy_timeout(db.get(), busy_timeout_ms);
+    if (auto on = execute(db.get(), "PRAGMA foreign_keys = ON"); !on) {
+        return fail(on.error());
+    }
+    return db;
+}
+
+Status<std::string> execute(sqlite3* db, const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+        std::string text = message ? message : sqlite3_errmsg(db);
+        sqlite3_free(message);
+        return fail(fmt::format("database error: {}", text));
+    }
+    return Done{};
+}
+
+Result<Statement, std::string> Statement::prepare(sqlite3* db, std::string_view sql) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &raw, nullptr) != SQLITE_OK) {
+        return fail(error_message(db, "database error preparing a statement"));
+    }
+    return Statement(db, StatementPtr(raw));
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+    // SQLITE_TRANSIENT: SQLite copies the bytes, so the caller's buffer need
+    // not outlive the statement.
+    sqlite3_bind_text(statement_.get(), index, text.data(), static_cast<int>(text.size()),
+                      SQLITE_TRANSIENT);
+    return *this;
+}
+
+Statement& Statement::bind(int index, int64_t number) {
+    sqlite3_bind_int64(statement_.get(), index, number);
+    return *this;
+}
+
+Result<bool, std::string> Statement::step() {
+    switch (sqlite3_step(statement_.get())) {
+        case SQLITE_ROW:
+            return true;
+        case SQLITE_DONE:
+            return false;
+        default:
+            return fail(error_message(db_, "database error"));
+    }
+}
+
+Status<std::string> Statement::run() {
+    auto stepped = step();
+    reset();
+    if (!stepped) {
+        return fail(stepped.error());
+    }
+    return Done{};
+}
+
+void Statement::reset() {
+    sqlite3_reset(statement_.get());
+    sqlite3_clear_bindings(statement_.get());
+}
+
+std::string_view Statement::text(int column) const {
+    const auto* bytes = sqlite3_column_text(statement_.get(), column);
+    const int size = sqlite3_column_bytes(statement_.get(), column);
+    if (bytes == nullptr) {
+        return {};
+    }
+    return {reinterpret_cast<const char*>(bytes), static_cast<size_t>(size)};
+}
+
+int64_t Statement::integer(int column) const {
+    return sqlite3_column_int64(statement_.get(), column);
+}
+
+Result<WriteTransaction, std::string> WriteTransaction::begin(sqlite3* db) {
+    if (auto begun = execute(db, "BEGIN IMMEDIATE"); !begun) {
+        return fail(begun.error());
+    }
+    return WriteTransaction(db);
+}
+
+WriteTransaction::WriteTransaction(WriteTransaction&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)) {}
+
+WriteTransaction::~WriteTransaction() {
+    if (db_ != nullptr) {
+        // Nothing useful to do if the rollback itself fails: the connection
+        // is then closed and SQLite rolls back on its own.
+        (void)execute(db_, "ROLLBACK");
+    }
+}
+
+Status<std::string> WriteTransaction::commit() {
+    auto committed = execute(db_, "COMMIT");
+    if (committed) {
+        db_ = nullptr;
+    }
+    return committed;
+}
+
+}  // namespace vellum::auth::sqlite

@@ -1,0 +1,81 @@
+// Thin RAII over the SQLite C API: a connection, a prepared statement, and a
+// write transaction. Every failure comes back as a value carrying SQLite's own
+// message.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace vellum::auth::sqlite {
+
+struct ConnectionCloser {
+    void operator()(sqlite3* db) const { sqlite3_close(db); }
+};
+struct StatementFinalizer {
+    void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+};
+using ConnectionPtr = std::unique_ptr<sqlite3, ConnectionCloser>;
+using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
+
+// Opens (creating if needed) a database file read-write, with foreign keys on
+// and a busy timeout, so that another process writing at the same moment
+// makes us wait rather than fail.
+Result<ConnectionPtr, std::string> open_connection(const std::filesystem::path& file,
+                                                   int busy_timeout_ms);
+
+// Runs one or more statements that return no rows.
+Status<std::string> execute(sqlite3* db, const char* sql);
+
+// A prepared statement, reset (and its bindings cleared) by reset() or when a
+// new execution starts, so that a long-lived statement never holds a read
+// transaction open between uses.
+class Statement {
+  public:
+    static Result<Statement, std::string> prepare(sqlite3* db, std::string_view sql);
+
+    // Parameters are numbered from 1, as in SQLite.
+    Statement& bind(int index, std::string_view text);
+    Statement& bind(int index, int64_t number);
+
+    // Advances to the next row: true with a row, false when there are no more.
+    Result<bool, std::string> step();
+    // Runs a statement that returns no rows to completion.
+    Status<std::string> run();
+    void reset();
+
+    // Columns are numbered from 0; valid until the next step() or reset().
+    std::string_view text(int column) const;
+    int64_t integer(int column) const;
+
+  private:
+    Statement(sqlite3* db, StatementPtr statement) : db_(db), statement_(std::move(statement)) {}
+
+    sqlite3* db_;
+    StatementPtr statement_;
+};
+
+// BEGIN IMMEDIATE: takes the write lock up front, so that the checks a write
+// makes before it writes cannot be invalidated by another writer. Rolls back
+// unless commit() succeeded.
+class WriteTransaction {
+  public:
+    static Result<WriteTransaction, std::string> begin(sqlite3* db);
+    WriteTransaction(WriteTransaction&& other) noexcept;
+    WriteTransaction& operator=(WriteTransaction&&) = delete;
+    ~WriteTransaction();
+
+    Status<std::string> commit();
+
+  private:
+    explicit WriteTransaction(sqlite3* db) : db_(db) {}
+    sqlite3* db_;  // null once committed or moved from
+};
+
+}  // namespace vellum::auth::sqlite
