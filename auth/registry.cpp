@@ -32,26 +32,26 @@ Status<std::string> create_private_file(const std::filesystem::path& file) {
     return Done{};
 }
 
-Status<std::string> check_password(std::string_view password) {
+// Hashing is the slow part, so it happens before the write lock is taken.
+Result<std::string, std::string> hash_new_password(std::string_view password) {
     if (password.empty()) {
         return fail(std::string("the password is empty"));
     }
-    return Done{};
+    return hash_password(password);
 }
 
-// Runs a statement to completion and returns its first column of text, one
-// entry per row.
-Result<std::vector<std::string>, std::string> collect_texts(sqlite::Statement& query) {
-    std::vector<std::string> texts;
+// Steps through every row, calling `on_row` for each.
+template <typename OnRow>
+Status<std::string> for_each_row(sqlite::Statement& query, OnRow&& on_row) {
     for (;;) {
         auto row = query.step();
         if (!row) {
             return fail(row.error());
         }
         if (!*row) {
-            return texts;
+            return Done{};
         }
-        texts.emplace_back(query.text(0));
+        on_row();
     }
 }
 
@@ -84,35 +84,22 @@ Result<Registry, std::string> Registry::open(const std::filesystem::path& data_d
 }
 
 Status<std::string> Registry::check_name_free(const std::string& name) {
-    auto query = sqlite::Statement::prepare(
-        db_.get(), "SELECT instance_id FROM instance_names WHERE name = ?");
-    if (!query) {
-        return fail(query.error());
+    auto owner = resolve_instance(name);
+    if (!owner) {
+        return Done{};
     }
-    auto row = query->bind(1, name).step();
-    if (!row) {
-        return fail(row.error());
+    if (*owner == name) {
+        return fail(fmt::format("'{}' is already an instance id", name));
     }
-    if (*row) {
-        const std::string_view owner = query->text(0);
-        if (owner == name) {
-            return fail(fmt::format("'{}' is already an instance id", name));
-        }
-        return fail(fmt::format("'{}' is already an alias of instance '{}'", name, owner));
-    }
-    return Done{};
+    return fail(fmt::format("'{}' is already an alias of instance '{}'", name, *owner));
 }
 
 Status<std::string> Registry::insert_name(const std::string& name, const std::string& instance_id) {
     if (auto free = check_name_free(name); !free) {
         return free;
     }
-    auto insert = sqlite::Statement::prepare(
-        db_.get(), "INSERT INTO instance_names (name, instance_id) VALUES (?, ?)");
-    if (!insert) {
-        return fail(insert.error());
-    }
-    return insert->bind(1, name).bind(2, instance_id).run();
+    return sqlite::run(db_.get(), "INSERT INTO instance_names (name, instance_id) VALUES (?, ?)",
+                       name, instance_id);
 }
 
 Status<std::string> Registry::add_instance(std::string_view id,
@@ -121,41 +108,37 @@ Status<std::string> Registry::add_instance(std::string_view id,
     if (!canonical) {
         return fail(canonical.error());
     }
-    auto transaction = sqlite::WriteTransaction::begin(db_.get());
-    if (!transaction) {
-        return fail(transaction.error());
-    }
-    auto insert = sqlite::Statement::prepare(db_.get(), "INSERT INTO instances (id) VALUES (?)");
-    if (!insert) {
-        return fail(insert.error());
-    }
-    if (auto free = check_name_free(*canonical); !free) {
-        return free;
-    }
-    if (auto inserted = insert->bind(1, *canonical).run(); !inserted) {
-        return inserted;
-    }
-    if (auto named = insert_name(*canonical, *canonical); !named) {
-        return named;
-    }
-    for (const std::string& alias : aliases) {
-        auto canonical_alias = normalize_instance_name(alias);
-        if (!canonical_alias) {
-            return fail(canonical_alias.error());
+    return sqlite::WriteTransaction::run(db_.get(), [&]() -> Status<std::string> {
+        if (auto free = check_name_free(*canonical); !free) {
+            return free;
         }
-        if (auto named = insert_name(*canonical_alias, *canonical); !named) {
+        if (auto inserted =
+                sqlite::run(db_.get(), "INSERT INTO instances (id) VALUES (?)", *canonical);
+            !inserted) {
+            return inserted;
+        }
+        if (auto named = insert_name(*canonical, *canonical); !named) {
             return named;
         }
-    }
-    // Created inside the transaction: if the directory cannot be made, the
-    // instance is not added either.
-    std::error_code error;
-    const auto dir = instance_dir(data_dir_, *canonical);
-    std::filesystem::create_directories(dir, error);
-    if (error) {
-        return fail(fmt::format("cannot create {}: {}", dir.string(), error.message()));
-    }
-    return transaction->commit();
+        for (const std::string& alias : aliases) {
+            auto canonical_alias = normalize_instance_name(alias);
+            if (!canonical_alias) {
+                return fail(canonical_alias.error());
+            }
+            if (auto named = insert_name(*canonical_alias, *canonical); !named) {
+                return named;
+            }
+        }
+        // Made inside the transaction: if the directory cannot be made, the
+        // instance is not added either.
+        std::error_code error;
+        const auto dir = instance_dir(data_dir_, *canonical);
+        std::filesystem::create_directories(dir, error);
+        if (error) {
+            return fail(fmt::format("cannot create {}: {}", dir.string(), error.message()));
+        }
+        return Done{};
+    });
 }
 
 Result<std::string, std::string> Registry::resolve_instance(std::string_view id_or_alias) {
@@ -168,7 +151,7 @@ Result<std::string, std::string> Registry::resolve_instance(std::string_view id_
     if (!query) {
         return fail(query.error());
     }
-    auto row = query->bind(1, *name).step();
+    auto row = query->bind_all(*name).step();
     if (!row) {
         return fail(row.error());
     }
@@ -178,92 +161,87 @@ Result<std::string, std::string> Registry::resolve_instance(std::string_view id_
     return std::string(query->text(0));
 }
 
+Result<std::string, std::string> Registry::require_instance_id(std::string_view id,
+                                                               std::string_view action) {
+    auto resolved = resolve_instance(id);
+    if (!resolved) {
+        return fail(resolved.error());
+    }
+    if (*resolved != ascii_lowercase(id)) {
+        return fail(fmt::format("'{}' is an alias of '{}': give the instance id to {}",
+                                ascii_lowercase(id), *resolved, action));
+    }
+    return resolved;
+}
+
 Status<std::string> Registry::add_alias(std::string_view id, std::string_view alias) {
     auto canonical_alias = normalize_instance_name(alias);
     if (!canonical_alias) {
         return fail(canonical_alias.error());
     }
-    auto transaction = sqlite::WriteTransaction::begin(db_.get());
-    if (!transaction) {
-        return fail(transaction.error());
-    }
-    auto resolved = resolve_instance(id);
-    if (!resolved) {
-        return fail(resolved.error());
-    }
-    if (*resolved != ascii_lowercase(id)) {
-        return fail(fmt::format("'{}' is an alias of '{}': give the instance id",
-                                ascii_lowercase(id), *resolved));
-    }
-    if (auto named = insert_name(*canonical_alias, *resolved); !named) {
-        return named;
-    }
-    return transaction->commit();
+    return sqlite::WriteTransaction::run(db_.get(), [&]() -> Status<std::string> {
+        auto instance_id = require_instance_id(id, "add an alias");
+        if (!instance_id) {
+            return fail(instance_id.error());
+        }
+        return insert_name(*canonical_alias, *instance_id);
+    });
 }
 
 Result<std::vector<InstanceInfo>, std::string> Registry::list_instances() {
-    auto query = sqlite::Statement::prepare(db_.get(), R"sql(
-        SELECT i.id,
-               (SELECT count(*) FROM users u WHERE u.instance_id = i.id)
+    auto instances_query = sqlite::Statement::prepare(db_.get(), R"sql(
+        SELECT i.id, (SELECT count(*) FROM users u WHERE u.instance_id = i.id)
         FROM instances i ORDER BY i.id)sql");
-    auto aliases = sqlite::Statement::prepare(db_.get(), R"sql(
-        SELECT name FROM instance_names WHERE instance_id = ?1 AND name <> ?1 ORDER BY name)sql");
-    if (!query || !aliases) {
-        return fail(query ? aliases.error() : query.error());
+    auto aliases_query = sqlite::Statement::prepare(db_.get(), R"sql(
+        SELECT name, instance_id FROM instance_names WHERE name <> instance_id ORDER BY name)sql");
+    if (!instances_query || !aliases_query) {
+        return fail(instances_query ? aliases_query.error() : instances_query.error());
     }
     std::vector<InstanceInfo> instances;
-    for (;;) {
-        auto row = query->step();
-        if (!row) {
-            return fail(row.error());
-        }
-        if (!*row) {
-            return instances;
-        }
-        InstanceInfo info{std::string(query->text(0)), {}, static_cast<size_t>(query->integer(1))};
-        auto names = collect_texts(aliases->bind(1, info.id));
-        aliases->reset();
-        if (!names) {
-            return fail(names.error());
-        }
-        info.aliases = std::move(names).value();
-        instances.push_back(std::move(info));
+    std::map<std::string, size_t, std::less<>> position_by_id;
+    auto listed = for_each_row(*instances_query, [&] {
+        position_by_id.emplace(instances_query->text(0), instances.size());
+        instances.push_back(InstanceInfo{std::string(instances_query->text(0)),
+                                         {},
+                                         static_cast<size_t>(instances_query->integer(1))});
+    });
+    if (!listed) {
+        return fail(listed.error());
     }
+    listed = for_each_row(*aliases_query, [&] {
+        if (auto found = position_by_id.find(aliases_query->text(1));
+            found != position_by_id.end()) {
+            instances[found->second].aliases.emplace_back(aliases_query->text(0));
+        }
+    });
+    if (!listed) {
+        return fail(listed.error());
+    }
+    return instances;
 }
 
 Status<std::string> Registry::remove_instance(std::string_view id) {
-    auto transaction = sqlite::WriteTransaction::begin(db_.get());
-    if (!transaction) {
-        return fail(transaction.error());
-    }
-    auto resolved = resolve_instance(id);
-    if (!resolved) {
-        return fail(resolved.error());
-    }
-    // Removing is irreversible: insist on the id, never act on an alias.
-    if (*resolved != ascii_lowercase(id)) {
-        return fail(fmt::format("'{}' is an alias of '{}': give the instance id to remove it",
-                                ascii_lowercase(id), *resolved));
-    }
-    auto remove = sqlite::Statement::prepare(db_.get(), "DELETE FROM instances WHERE id = ?");
-    if (!remove) {
-        return fail(remove.error());
-    }
-    // The foreign keys cascade to names, users and grants.
-    if (auto removed = remove->bind(1, *resolved).run(); !removed) {
+    std::string removed_id;
+    auto removed = sqlite::WriteTransaction::run(db_.get(), [&]() -> Status<std::string> {
+        // Removing is irreversible: never act on an alias.
+        auto instance_id = require_instance_id(id, "remove it");
+        if (!instance_id) {
+            return fail(instance_id.error());
+        }
+        removed_id = *instance_id;
+        // The foreign keys cascade to names, users and grants.
+        return sqlite::run(db_.get(), "DELETE FROM instances WHERE id = ?", removed_id);
+    });
+    if (!removed) {
         return removed;
     }
-    if (auto committed = transaction->commit(); !committed) {
-        return committed;
-    }
     std::error_code error;
-    const auto dir = instance_dir(data_dir_, *resolved);
+    const auto dir = instance_dir(data_dir_, removed_id);
     std::filesystem::remove_all(dir, error);
     if (error) {
         return fail(
-            fmt::format("instance '{}' removed from the registry, but {} could not be "
-                        "deleted: {}",
-                        *resolved, dir.string(), error.message()));
+            fmt::format("instance '{}' removed from the registry, but {} could not be deleted: {}",
+                        removed_id, dir.string(), error.message()));
     }
     return Done{};
 }
@@ -278,7 +256,7 @@ Result<Registry::UserRow, std::string> Registry::find_user(const UserRef& user) 
     if (!query) {
         return fail(query.error());
     }
-    auto row = query->bind(1, *instance_id).bind(2, user.user).step();
+    auto row = query->bind_all(*instance_id, user.user).step();
     if (!row) {
         return fail(row.error());
     }
@@ -292,87 +270,50 @@ Status<std::string> Registry::add_user(const UserRef& user, std::string_view pas
     if (auto valid = validate_user_name(user.user); !valid) {
         return valid;
     }
-    if (auto usable = check_password(password); !usable) {
-        return usable;
-    }
-    // Hashed before the write lock is taken: the hash is the slow part.
-    auto hash = hash_password(password);
+    auto hash = hash_new_password(password);
     if (!hash) {
         return fail(hash.error());
     }
-    auto transaction = sqlite::WriteTransaction::begin(db_.get());
-    if (!transaction) {
-        return fail(transaction.error());
-    }
-    auto instance_id = resolve_instance(user.instance);
-    if (!instance_id) {
-        return fail(instance_id.error());
-    }
-    if (auto existing = find_user(user); existing) {
-        return fail(
-            fmt::format("user '{}' already exists in instance '{}'", existing->name, *instance_id));
-    }
-    auto insert = sqlite::Statement::prepare(
-        db_.get(),
-        "INSERT INTO users (instance_id, name, password_hash, admin) VALUES (?, ?, ?, ?)");
-    if (!insert) {
-        return fail(insert.error());
-    }
-    if (auto inserted = insert->bind(1, *instance_id)
-                            .bind(2, user.user)
-                            .bind(3, *hash)
-                            .bind(4, admin ? 1 : 0)
-                            .run();
-        !inserted) {
-        return inserted;
-    }
-    return transaction->commit();
+    return sqlite::WriteTransaction::run(db_.get(), [&]() -> Status<std::string> {
+        auto instance_id = resolve_instance(user.instance);
+        if (!instance_id) {
+            return fail(instance_id.error());
+        }
+        if (auto existing = find_user(user); existing) {
+            return fail(fmt::format("user '{}' already exists in instance '{}'", existing->name,
+                                    *instance_id));
+        }
+        return sqlite::run(
+            db_.get(),
+            "INSERT INTO users (instance_id, name, password_hash, admin) VALUES (?, ?, ?, ?)",
+            *instance_id, user.user, *hash, int64_t{admin ? 1 : 0});
+    });
 }
 
 Status<std::string> Registry::set_password(const UserRef& user, std::string_view password) {
-    if (auto usable = check_password(password); !usable) {
-        return usable;
-    }
-    auto hash = hash_password(password);
+    auto hash = hash_new_password(password);
     if (!hash) {
         return fail(hash.error());
     }
-    auto transaction = sqlite::WriteTransaction::begin(db_.get());
-    if (!transaction) {
-        return fail(transaction.error());
-    }
-    auto row = find_user(user);
-    if (!row) {
-        return fail(row.error());
-    }
-    auto update =
-        sqlite::Statement::prepare(db_.get(), "UPDATE users SET password_hash = ? WHERE id = ?");
-    if (!update) {
-        return fail(update.error());
-    }
-    if (auto updated = update->bind(1, *hash).bind(2, row->id).run(); !updated) {
-        return updated;
-    }
-    return transaction->commit();
+    return sqlite::WriteTransaction::run(db_.get(), [&]() -> Status<std::string> {
+        auto row = find_user(user);
+        if (!row) {
+            return fail(row.error());
+        }
+        return sqlite::run(db_.get(), "UPDATE users SET password_hash = ? WHERE id = ?", *hash,
+                           row->id);
+    });
 }
 
 Status<std::string> Registry::remove_user(const UserRef& user) {
-    auto transaction = sqlite::WriteTransaction::begin(db_.get());
-    if (!transaction) {
-        return fail(transaction.error());
-    }
-    auto row = find_user(user);
-    if (!row) {
-        return fail(row.error());
-    }
-    auto remove = sqlite::Statement::prepare(db_.get(), "DELETE FROM users WHERE id = ?");
-    if (!remove) {
-        return fail(remove.error());
-    }
-    if (auto removed = remove->bind(1, row->id).run(); !removed) {
-        return removed;
-    }
-    return transaction->commit();
+    return sqlite::WriteTransaction::run(db_.get(), [&]() -> Status<std::string> {
+        auto row = find_user(user);
+        if (!row) {
+            return fail(row.error());
+        }
+        // Grants to and from the user cascade.
+        return sqlite::run(db_.get(), "DELETE FROM users WHERE id = ?", row->id);
+    });
 }
 
 Result<std::vector<UserInfo>, std::string> Registry::list_users(std::string_view instance) {
@@ -380,114 +321,86 @@ Result<std::vector<UserInfo>, std::string> Registry::list_users(std::string_view
     if (!instance_id) {
         return fail(instance_id.error());
     }
-    auto users = sqlite::Statement::prepare(
+    auto users_query = sqlite::Statement::prepare(
         db_.get(), "SELECT name, admin FROM users WHERE instance_id = ? ORDER BY name");
-    auto grants = sqlite::Statement::prepare(db_.get(), R"sql(
+    auto grants_query = sqlite::Statement::prepare(db_.get(), R"sql(
         SELECT grantee.name, owner.name FROM grants g
         JOIN users grantee ON grantee.id = g.grantee
         JOIN users owner ON owner.id = g.owner
         WHERE g.instance_id = ? ORDER BY owner.name)sql");
-    if (!users || !grants) {
-        return fail(users ? grants.error() : users.error());
+    if (!users_query || !grants_query) {
+        return fail(users_query ? grants_query.error() : users_query.error());
     }
-    std::vector<UserInfo> listed;
+    std::vector<UserInfo> users;
     std::map<std::string, size_t, std::less<>> position_by_name;
-    users->bind(1, *instance_id);
-    for (;;) {
-        auto row = users->step();
-        if (!row) {
-            return fail(row.error());
-        }
-        if (!*row) {
-            break;
-        }
-        position_by_name.emplace(users->text(0), listed.size());
-        listed.push_back(UserInfo{std::string(users->text(0)), users->integer(1) != 0, {}});
+    auto listed = for_each_row(users_query->bind_all(*instance_id), [&] {
+        position_by_name.emplace(users_query->text(0), users.size());
+        users.push_back(
+            UserInfo{std::string(users_query->text(0)), users_query->integer(1) != 0, {}});
+    });
+    if (!listed) {
+        return fail(listed.error());
     }
-    grants->bind(1, *instance_id);
-    for (;;) {
-        auto row = grants->step();
-        if (!row) {
-            return fail(row.error());
+    listed = for_each_row(grants_query->bind_all(*instance_id), [&] {
+        if (auto found = position_by_name.find(grants_query->text(0));
+            found != position_by_name.end()) {
+            users[found->second].can_read.emplace_back(grants_query->text(1));
         }
-        if (!*row) {
-            return listed;
-        }
-        if (auto found = position_by_name.find(grants->text(0)); found != position_by_name.end()) {
-            listed[found->second].can_read.emplace_back(grants->text(1));
-        }
+    });
+    if (!listed) {
+        return fail(listed.error());
     }
+    return users;
 }
 
-Result<std::pair<Registry::UserRow, Registry::UserRow>, std::string> Registry::find_grant_pair(
-    const UserRef& grantee, const UserRef& owner) {
-    auto grantee_row = find_user(grantee);
-    if (!grantee_row) {
-        return fail(grantee_row.error());
-    }
-    auto owner_row = find_user(owner);
-    if (!owner_row) {
-        return fail(owner_row.error());
-    }
-    if (grantee_row->instance_id != owner_row->instance_id) {
-        return fail(fmt::format(
-            "'{}' and '{}' are in different instances ('{}' and '{}'): grants cannot cross "
-            "instances",
-            grantee_row->name, owner_row->name, grantee_row->instance_id, owner_row->instance_id));
-    }
-    if (grantee_row->id == owner_row->id) {
-        return fail(fmt::format("'{}' can always read their own archive", grantee_row->name));
-    }
-    return std::pair{std::move(grantee_row).value(), std::move(owner_row).value()};
+Status<std::string> Registry::change_grant(const UserRef& grantee, const UserRef& owner,
+                                           GrantChange change) {
+    return sqlite::WriteTransaction::run(db_.get(), [&]() -> Status<std::string> {
+        auto grantee_row = find_user(grantee);
+        if (!grantee_row) {
+            return fail(grantee_row.error());
+        }
+        auto owner_row = find_user(owner);
+        if (!owner_row) {
+            return fail(owner_row.error());
+        }
+        if (grantee_row->instance_id != owner_row->instance_id) {
+            return fail(fmt::format(
+                "'{}' and '{}' are in different instances ('{}' and '{}'): grants cannot cross "
+                "instances",
+                grantee_row->name, owner_row->name, grantee_row->instance_id,
+                owner_row->instance_id));
+        }
+        if (grantee_row->id == owner_row->id) {
+            return fail(fmt::format("'{}' can always read their own archive", grantee_row->name));
+        }
+        if (change == GrantChange::Grant) {
+            // Granting twice is not an error: the state asked for holds.
+            return sqlite::run(
+                db_.get(),
+                "INSERT OR IGNORE INTO grants (instance_id, grantee, owner) VALUES (?, ?, ?)",
+                grantee_row->instance_id, grantee_row->id, owner_row->id);
+        }
+        if (auto removed =
+                sqlite::run(db_.get(), "DELETE FROM grants WHERE grantee = ? AND owner = ?",
+                            grantee_row->id, owner_row->id);
+            !removed) {
+            return removed;
+        }
+        if (sqlite3_changes(db_.get()) == 0) {
+            return fail(
+                fmt::format("'{}' had no grant to read '{}'", grantee_row->name, owner_row->name));
+        }
+        return Done{};
+    });
 }
 
 Status<std::string> Registry::grant(const UserRef& grantee, const UserRef& owner) {
-    auto transaction = sqlite::WriteTransaction::begin(db_.get());
-    if (!transaction) {
-        return fail(transaction.error());
-    }
-    auto pair = find_grant_pair(grantee, owner);
-    if (!pair) {
-        return fail(pair.error());
-    }
-    // Granting twice is not an error: the state asked for holds.
-    auto insert = sqlite::Statement::prepare(
-        db_.get(), "INSERT OR IGNORE INTO grants (instance_id, grantee, owner) VALUES (?, ?, ?)");
-    if (!insert) {
-        return fail(insert.error());
-    }
-    if (auto inserted = insert->bind(1, pair->first.instance_id)
-                            .bind(2, pair->first.id)
-                            .bind(3, pair->second.id)
-                            .run();
-        !inserted) {
-        return inserted;
-    }
-    return transaction->commit();
+    return change_grant(grantee, owner, GrantChange::Grant);
 }
 
 Status<std::string> Registry::revoke(const UserRef& grantee, const UserRef& owner) {
-    auto transaction = sqlite::WriteTransaction::begin(db_.get());
-    if (!transaction) {
-        return fail(transaction.error());
-    }
-    auto pair = find_grant_pair(grantee, owner);
-    if (!pair) {
-        return fail(pair.error());
-    }
-    auto remove =
-        sqlite::Statement::prepare(db_.get(), "DELETE FROM grants WHERE grantee = ? AND owner = ?");
-    if (!remove) {
-        return fail(remove.error());
-    }
-    if (auto removed = remove->bind(1, pair->first.id).bind(2, pair->second.id).run(); !removed) {
-        return removed;
-    }
-    if (sqlite3_changes(db_.get()) == 0) {
-        return fail(
-            fmt::format("'{}' had no grant to read '{}'", pair->first.name, pair->second.name));
-    }
-    return transaction->commit();
+    return change_grant(grantee, owner, GrantChange::Revoke);
 }
 
 }  // namespace vellum::auth

@@ -72,8 +72,13 @@ class Registry {
         : data_dir_(std::move(data_dir)), db_(std::move(db)) {}
 
     Result<UserRow, std::string> find_user(const UserRef& user);
-    Result<std::pair<UserRow, UserRow>, std::string> find_grant_pair(const UserRef& grantee,
-                                                                     const UserRef& owner);
+    // The canonical id for `id`, refusing an alias: changes to an instance
+    // itself must name it exactly.
+    Result<std::string, std::string> require_instance_id(std::string_view id,
+                                                         std::string_view action);
+    enum class GrantChange { Grant, Revoke };
+    Status<std::string> change_grant(const UserRef& grantee, const UserRef& owner,
+                                     GrantChange change);
     Status<std::string> check_name_free(const std::string& name);
     Status<std::string> insert_name(const std::string& name, const std::string& instance_id);
 

@@ -43,6 +43,13 @@ class Statement {
     // Parameters are numbered from 1, as in SQLite.
     Statement& bind(int index, std::string_view text);
     Statement& bind(int index, int64_t number);
+    // Binds each argument to the next parameter, from 1.
+    template <typename... Params>
+    Statement& bind_all(const Params&... params) {
+        int index = 0;
+        (bind(++index, params), ...);
+        return *this;
+    }
 
     // Advances to the next row: true with a row, false when there are no more.
     Result<bool, std::string> step();
@@ -61,6 +68,16 @@ class Statement {
     StatementPtr statement_;
 };
 
+// Prepares, binds and runs a statement that returns no rows.
+template <typename... Params>
+Status<std::string> run(sqlite3* db, std::string_view sql, const Params&... params) {
+    auto statement = Statement::prepare(db, sql);
+    if (!statement) {
+        return fail(statement.error());
+    }
+    return statement->bind_all(params...).run();
+}
+
 // BEGIN IMMEDIATE: takes the write lock up front, so that the checks a write
 // makes before it writes cannot be invalidated by another writer. Rolls back
 // unless commit() succeeded.
@@ -72,6 +89,20 @@ class WriteTransaction {
     ~WriteTransaction();
 
     Status<std::string> commit();
+
+    // Runs `body` (returning Status<std::string>) in a write transaction and
+    // commits if it succeeded.
+    template <typename Body>
+    static Status<std::string> run(sqlite3* db, Body&& body) {
+        auto transaction = begin(db);
+        if (!transaction) {
+            return fail(transaction.error());
+        }
+        if (auto done = body(); !done) {
+            return done;
+        }
+        return transaction->commit();
+    }
 
   private:
     explicit WriteTransaction(sqlite3* db) : db_(db) {}
