@@ -35,7 +35,7 @@ struct AuthenticatorOptions {
 // Thread-safe. verify() blocks (SQLite, the password hash): call it from the
 // worker pool, never from the event-loop thread.
 class Authenticator {
-  public:
+public:
     static Result<std::unique_ptr<Authenticator>, std::string> open(
         const std::filesystem::path& data_dir, AuthenticatorOptions options = {});
     virtual ~Authenticator() = default;
