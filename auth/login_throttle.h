@@ -22,7 +22,7 @@ struct LoginThrottleOptions {
 };
 
 class LoginThrottle {
-  public:
+public:
     using Clock = std::chrono::steady_clock;
 
     explicit LoginThrottle(LoginThrottleOptions options = {});
@@ -36,7 +36,7 @@ class LoginThrottle {
     // How many addresses are remembered; never more than max_tracked_addresses.
     size_t tracked_addresses() const { return entries_.size(); }
 
-  private:
+private:
     struct Entry {
         unsigned failures = 0;
         Clock::time_point last_failure;
