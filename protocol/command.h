@@ -135,17 +135,17 @@ struct FetchItem {
         Envelope,
         Flags,
         InternalDate,
-        Rfc822,        // also RFC822.PEEK (peek = true), which Outlook still sends
+        Rfc822,  // also RFC822.PEEK (peek = true), which Outlook still sends
         Rfc822Header,
         Rfc822Size,
         Rfc822Text,
-        Body,           // BODY without a section: the non-extensible structure
+        Body,  // BODY without a section: the non-extensible structure
         BodyStructure,
         Uid,
-        BodySection,    // BODY[...] and BODY.PEEK[...]
-        Binary,         // BINARY[...] and BINARY.PEEK[...]
-        BinarySize,     // BINARY.SIZE[...]
-        ModSeq,         // RFC 7162
+        BodySection,  // BODY[...] and BODY.PEEK[...]
+        Binary,       // BINARY[...] and BINARY.PEEK[...]
+        BinarySize,   // BINARY.SIZE[...]
+        ModSeq,       // RFC 7162
     };
     Kind kind = Kind::Flags;
     bool peek = false;
@@ -157,9 +157,9 @@ struct FetchItem {
 struct FetchCommand {
     bool uid = false;
     SequenceSet set;
-    std::vector<FetchItem> items;         // macros ALL, FAST and FULL already expanded
+    std::vector<FetchItem> items;           // macros ALL, FAST and FULL already expanded
     std::optional<uint64_t> changed_since;  // (CHANGEDSINCE n), RFC 7162
-    bool vanished = false;                // (VANISHED), RFC 7162 with UID FETCH
+    bool vanished = false;                  // (VANISHED), RFC 7162 with UID FETCH
 };
 
 // ---- STORE --------------------------------------------------------------------
@@ -170,7 +170,7 @@ struct StoreCommand {
     SequenceSet set;
     Mode mode = Mode::Replace;
     bool silent = false;
-    std::vector<std::string> flags;  // as sent: "\Seen", "$Label1"
+    std::vector<std::string> flags;           // as sent: "\Seen", "$Label1"
     std::optional<uint64_t> unchanged_since;  // (UNCHANGEDSINCE n), RFC 7162
 };
 
@@ -244,9 +244,9 @@ struct UnsubscribeCommand {
 struct ListCommand {
     std::vector<std::string> selection_options;  // upper-cased: SUBSCRIBED, REMOTE, ...
     std::string reference;
-    std::vector<std::string> patterns;  // one unless the extended "(a b)" form is used
+    std::vector<std::string> patterns;        // one unless the extended "(a b)" form is used
     std::vector<std::string> return_options;  // upper-cased: SUBSCRIBED, CHILDREN, ...
-    std::vector<std::string> status_items;  // RETURN (STATUS (...)): upper-cased
+    std::vector<std::string> status_items;    // RETURN (STATUS (...)): upper-cased
 };
 
 struct LsubCommand {
@@ -295,11 +295,10 @@ struct ThreadCommand {
 using CommandBody =
     std::variant<CapabilityCommand, NoopCommand, LogoutCommand, StartTlsCommand, LoginCommand,
                  AuthenticateCommand, IdCommand, EnableCommand, NamespaceCommand, SelectCommand,
-                 CreateCommand, DeleteCommand, RenameCommand, SubscribeCommand,
-                 UnsubscribeCommand, ListCommand, LsubCommand, StatusCommand, AppendCommand,
-                 CheckCommand, CloseCommand, UnselectCommand, ExpungeCommand, SearchCommand,
-                 FetchCommand, StoreCommand, CopyCommand, SortCommand, ThreadCommand,
-                 IdleCommand>;
+                 CreateCommand, DeleteCommand, RenameCommand, SubscribeCommand, UnsubscribeCommand,
+                 ListCommand, LsubCommand, StatusCommand, AppendCommand, CheckCommand, CloseCommand,
+                 UnselectCommand, ExpungeCommand, SearchCommand, FetchCommand, StoreCommand,
+                 CopyCommand, SortCommand, ThreadCommand, IdleCommand>;
 
 struct Command {
     std::string tag;

@@ -1,0 +1,111 @@
+// The session's private state, shared by the files that implement its
+// command groups (session.cpp, session_auth.cpp, session_mailbox.cpp).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "auth/authenticator.h"
+#include "protocol/command.h"
+#include "protocol/reader.h"
+#include "protocol/response.h"
+#include "protocol/session.h"
+
+namespace vellum::protocol {
+
+// RFC 3501 3: the connection's state. Data exists only where it is valid:
+// only Selected holds a mailbox, so no command can reach one without it.
+struct NotAuthenticated {};
+struct Authenticated {
+    auth::Identity identity;
+};
+struct SelectedMailbox {
+    std::string name;
+    bool read_only = true;
+    uint32_t uid_validity = 0;
+    uint32_t exists = 0;
+};
+struct Selected {
+    auth::Identity identity;
+    SelectedMailbox mailbox;
+};
+struct LoggedOut {};
+
+using ConnectionState = std::variant<NotAuthenticated, Authenticated, Selected, LoggedOut>;
+
+// What the session waits for when it reads a raw line instead of a command.
+enum class RawLineWait { None, AuthenticateResponse, IdleDone };
+
+struct Session::State {
+    SessionContext& context;
+    SessionHost& host;
+    ConnectionInfo connection;
+    CommandReader reader;
+    ConnectionState state = NotAuthenticated{};
+
+    // Input received but not yet parsed: kept while a command waits for the
+    // worker pool or a timer, so that pipelined commands run in order.
+    std::string pending_input;
+    bool waiting = false;  // a command is in progress off the loop thread
+    RawLineWait raw_wait = RawLineWait::None;
+    std::string raw_wait_tag;  // the tag of the command that waits for the raw line
+    std::string authenticate_mechanism;
+    unsigned login_failures = 0;
+    bool tls_active = false;
+
+    State(SessionContext& context_in, SessionHost& host_in, ConnectionInfo connection_in);
+
+    // ---- output ----
+    void send(std::string bytes) { host.send(std::move(bytes)); }
+    void tagged(const std::string& tag, Status status, std::string_view code,
+                std::string_view text) {
+        send(status_line(tag, status, code, text));
+    }
+    void untagged(std::string_view line) {
+        std::string out = "* ";
+        out += line;
+        out += "\r\n";
+        send(std::move(out));
+    }
+
+    // ---- input ----
+    void process_input();
+    void handle_event(ReaderEvent&& event);
+    void dispatch(Command&& command);
+    void handle_raw_line(std::string&& line);
+    // Called when an operation that set `waiting` has finished.
+    void resume();
+
+    // ---- capability (session.cpp) ----
+    std::string capabilities() const;
+    bool plaintext_auth_allowed() const { return tls_active || context.allow_plaintext_auth; }
+    bool is_authenticated() const {
+        return std::holds_alternative<Authenticated>(state) ||
+               std::holds_alternative<Selected>(state);
+    }
+    const auth::Identity& identity() const;
+
+    // ---- commands (session_auth.cpp) ----
+    void cmd_starttls(const Command& command);
+    void cmd_login(const Command& command, const LoginCommand& login);
+    void cmd_authenticate(const Command& command, const AuthenticateCommand& authenticate);
+    void finish_authenticate(std::string&& response_line);
+    void verify_login(const std::string& tag, std::string login, std::string password);
+    void log_in(const std::string& tag, auth::Identity identity);
+
+    // ---- commands (session_mailbox.cpp) ----
+    void cmd_select(const Command& command, const SelectCommand& select);
+    void cmd_list(const Command& command, const ListCommand& list);
+    void cmd_lsub(const Command& command, const LsubCommand& lsub);
+    void cmd_status(const Command& command, const StatusCommand& status);
+    void cmd_namespace(const Command& command);
+    void cmd_fetch(const Command& command, const FetchCommand& fetch);
+    void cmd_search(const Command& command, const SearchCommand& search);
+    void cmd_sort_or_thread(const Command& command, const SequenceSet* uids_only);
+    void cmd_close(const Command& command, bool expunge_first);
+    void cmd_idle(const Command& command);
+};
+
+}  // namespace vellum::protocol

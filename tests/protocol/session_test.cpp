@@ -1,0 +1,302 @@
+// The session driven by a fake connection: what a client sees for each
+// state, STARTTLS, logins (with the worker pool and timers run by hand),
+// read-only refusals and shutdown.
+#include "protocol/session.h"
+
+#include <doctest/doctest.h>
+
+#include <deque>
+#include <map>
+
+namespace vellum::protocol {
+namespace {
+
+class FakeAuthenticator final : public auth::Authenticator {
+public:
+    Result<auth::Identity, auth::LoginFailure> verify(std::string_view login,
+                                                      std::string_view password) override {
+        ++calls;
+        if (unavailable) {
+            return fail(auth::LoginFailure::Unavailable);
+        }
+        auto found = users.find(std::string(login));
+        if (found == users.end() || found->second != password) {
+            return fail(auth::LoginFailure::BadCredentials);
+        }
+        return auth::Identity{"jdcorp", "jon.doe", false};
+    }
+    std::map<std::string, std::string> users{{"jdcorp/jon.doe", "secret"}};
+    bool unavailable = false;
+    int calls = 0;
+};
+
+class FakeHost final : public SessionHost {
+public:
+    void send(std::string bytes) override { output += bytes; }
+    void start_tls() override { tls_started = true; }
+    void close() override { closed = true; }
+    void run_blocking(std::function<void()> work, std::function<void()> done) override {
+        work();
+        pending_done.push_back(std::move(done));
+    }
+    void after(std::chrono::milliseconds delay, std::function<void()> callback) override {
+        delays.push_back(delay);
+        pending_timers.push_back(std::move(callback));
+    }
+    void input_resumed() override { ++resumed; }
+    void log(std::string_view message) override { logs.emplace_back(message); }
+
+    // Completes queued worker-pool jobs and timers, in order, until none remain.
+    void settle() {
+        while (!pending_done.empty() || !pending_timers.empty()) {
+            if (!pending_done.empty()) {
+                auto done = std::move(pending_done.front());
+                pending_done.pop_front();
+                done();
+            } else {
+                auto timer = std::move(pending_timers.front());
+                pending_timers.pop_front();
+                timer();
+            }
+        }
+    }
+    std::string take_output() { return std::exchange(output, {}); }
+
+    std::string output;
+    bool tls_started = false;
+    bool closed = false;
+    int resumed = 0;
+    std::deque<std::function<void()>> pending_done;
+    std::deque<std::function<void()>> pending_timers;
+    std::vector<std::chrono::milliseconds> delays;
+    std::vector<std::string> logs;
+};
+
+struct Fixture {
+    explicit Fixture(bool tls = false, bool starttls = true)
+        : context{.authenticator = authenticator,
+                  .throttle = throttle,
+                  .limits = {},
+                  .allow_plaintext_auth = false},
+          session(context, host, ConnectionInfo{"192.0.2.1", tls, starttls}) {
+        session.start();
+    }
+    std::string exchange(std::string_view input) {
+        host.take_output();
+        session.on_input(input);
+        host.settle();
+        return host.take_output();
+    }
+
+    FakeAuthenticator authenticator;
+    auth::LoginThrottle throttle{auth::LoginThrottleOptions{}};
+    SessionContext context;
+    FakeHost host;
+    Session session;
+};
+
+bool contains(const std::string& haystack, std::string_view needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+TEST_CASE("the greeting on a plain connection offers STARTTLS and disables LOGIN") {
+    Fixture f;
+    const std::string greeting = f.host.output;
+    CHECK(greeting.rfind("* OK [CAPABILITY IMAP4rev1 ", 0) == 0);
+    CHECK(contains(greeting, " STARTTLS"));
+    CHECK(contains(greeting, " LOGINDISABLED"));
+    CHECK_FALSE(contains(greeting, "AUTH=PLAIN"));
+    CHECK(greeting.size() >= 2);
+    CHECK(greeting.substr(greeting.size() - 2) == "\r\n");
+}
+
+TEST_CASE("on an implicit TLS connection AUTH=PLAIN is offered and STARTTLS is not") {
+    Fixture f(/*tls=*/true, /*starttls=*/false);
+    const std::string caps = f.exchange("a CAPABILITY\r\n");
+    CHECK(contains(caps, "* CAPABILITY IMAP4rev1 "));
+    CHECK(contains(caps, "AUTH=PLAIN"));
+    CHECK_FALSE(contains(caps, "STARTTLS"));
+    CHECK_FALSE(contains(caps, "LOGINDISABLED"));
+    CHECK(contains(caps, "a OK CAPABILITY completed\r\n"));
+}
+
+TEST_CASE("LOGIN and AUTHENTICATE are refused without TLS") {
+    Fixture f;
+    CHECK(f.exchange("a LOGIN jdcorp/jon.doe secret\r\n") ==
+          "a NO [PRIVACYREQUIRED] Plaintext authentication is disallowed without TLS: use "
+          "STARTTLS first\r\n");
+    CHECK(contains(f.exchange("b AUTHENTICATE PLAIN AGpkY29ycC9qb24uZG9lAHNlY3JldA==\r\n"),
+                   "b NO [PRIVACYREQUIRED]"));
+    CHECK(f.authenticator.calls == 0);
+}
+
+TEST_CASE("STARTTLS discards what the client pipelined before the handshake") {
+    Fixture f;
+    const std::string out = f.exchange("a STARTTLS\r\nb LOGIN jdcorp/jon.doe secret\r\n");
+    CHECK(out == "a OK Begin TLS negotiation now\r\n");
+    CHECK(f.host.tls_started);
+    f.session.on_tls_established();
+    // The injected LOGIN never ran; after TLS the client starts afresh.
+    CHECK(f.authenticator.calls == 0);
+    const std::string caps = f.exchange("c CAPABILITY\r\n");
+    CHECK(contains(caps, "AUTH=PLAIN"));
+    CHECK_FALSE(contains(caps, "STARTTLS"));
+    CHECK(contains(f.exchange("d STARTTLS\r\n"), "d BAD"));
+}
+
+TEST_CASE("a successful LOGIN runs on the worker pool and answers with capabilities") {
+    Fixture f(true, false);
+    f.session.on_input("a LOGIN jdcorp/jon.doe secret\r\nb NOOP\r\n");
+    // The verification is queued; the pipelined NOOP waits behind it.
+    CHECK(f.session.busy());
+    CHECK(f.host.take_output().empty() == false);  // the greeting
+    f.host.settle();
+    const std::string out = f.host.take_output();
+    CHECK(out.rfind("a OK [CAPABILITY IMAP4rev1 ", 0) == 0);
+    CHECK(contains(out, "NAMESPACE"));
+    CHECK(out.find("a OK") < out.find("b OK NOOP completed"));
+    CHECK_FALSE(f.session.busy());
+    CHECK(contains(f.exchange("c LOGIN jdcorp/jon.doe secret\r\n"), "c BAD [CLIENTBUG]"));
+}
+
+TEST_CASE("every failed login gets the same answer after the throttle's delay") {
+    Fixture f(true, false);
+    f.authenticator.users["acme/jon.doe"] = "other";
+    for (const char* attempt :
+         {"a LOGIN jdcorp/jon.doe wrong\r\n", "b LOGIN nosuch/jon.doe secret\r\n",
+          "c LOGIN jdcorp/nobody secret\r\n"}) {
+        const std::string out = f.exchange(attempt);
+        CHECK(out.substr(1) == " NO [AUTHENTICATIONFAILED] Authentication failed\r\n");
+    }
+    REQUIRE(f.host.delays.size() == 3);
+    CHECK(f.host.delays[0] == std::chrono::milliseconds(1000));
+    CHECK(f.host.delays[1] == f.host.delays[0]);
+}
+
+TEST_CASE("too many failed logins end the connection") {
+    Fixture f(true, false);
+    for (int i = 0; i < 4; ++i) {
+        CHECK(contains(f.exchange("a LOGIN jdcorp/jon.doe wrong\r\n"),
+                       "a NO [AUTHENTICATIONFAILED]"));
+        CHECK_FALSE(f.host.closed);
+    }
+    const std::string last = f.exchange("a LOGIN jdcorp/jon.doe wrong\r\n");
+    CHECK(contains(last, "* BYE"));
+    CHECK(f.host.closed);
+}
+
+TEST_CASE("an unavailable registry answers NO [UNAVAILABLE] at once") {
+    Fixture f(true, false);
+    f.authenticator.unavailable = true;
+    CHECK(f.exchange("a LOGIN jdcorp/jon.doe secret\r\n") ==
+          "a NO [UNAVAILABLE] Authentication is temporarily unavailable, try again later\r\n");
+    CHECK(f.host.delays.empty());
+}
+
+TEST_CASE("AUTHENTICATE PLAIN with an initial response, with a continuation, and cancelled") {
+    SUBCASE("SASL-IR") {
+        Fixture f(true, false);
+        // "\0jdcorp/jon.doe\0secret"
+        CHECK(contains(f.exchange("a AUTHENTICATE PLAIN AGpkY29ycC9qb24uZG9lAHNlY3JldA==\r\n"),
+                       "a OK [CAPABILITY"));
+    }
+    SUBCASE("continuation") {
+        Fixture f(true, false);
+        CHECK(f.exchange("a AUTHENTICATE PLAIN\r\n") == "+ \r\n");
+        CHECK(contains(f.exchange("AGpkY29ycC9qb24uZG9lAHNlY3JldA==\r\n"), "a OK [CAPABILITY"));
+    }
+    SUBCASE("cancelled") {
+        Fixture f(true, false);
+        CHECK(f.exchange("a AUTHENTICATE PLAIN\r\n") == "+ \r\n");
+        CHECK(f.exchange("*\r\n") == "a BAD AUTHENTICATE cancelled\r\n");
+        CHECK(contains(f.exchange("b NOOP\r\n"), "b OK"));
+    }
+    SUBCASE("bad base64 and a foreign authorization identity") {
+        Fixture f(true, false);
+        CHECK(contains(f.exchange("a AUTHENTICATE PLAIN !!!!\r\n"), "a BAD [CLIENTBUG]"));
+        // "admin\0jdcorp/jon.doe\0secret"
+        CHECK(contains(f.exchange("b AUTHENTICATE PLAIN YWRtaW4AamRjb3JwL2pvbi5kb2UAc2VjcmV0\r\n"),
+                       "b NO [AUTHORIZATIONFAILED]"));
+        CHECK(contains(f.exchange("c AUTHENTICATE CRAM-MD5\r\n"), "c NO [CANNOT]"));
+    }
+}
+
+TEST_CASE("commands are refused outside their states with BAD [CLIENTBUG]") {
+    Fixture f(true, false);
+    CHECK(contains(f.exchange("a SELECT INBOX\r\n"), "a BAD [CLIENTBUG] SELECT is not valid"));
+    CHECK(contains(f.exchange("b FETCH 1 FLAGS\r\n"), "b BAD [CLIENTBUG]"));
+    f.exchange("c LOGIN jdcorp/jon.doe secret\r\n");
+    CHECK(contains(f.exchange("d FETCH 1 FLAGS\r\n"),
+                   "d BAD [CLIENTBUG] FETCH is not valid in the authenticated state"));
+    CHECK(contains(f.exchange("e CLOSE\r\n"), "e BAD [CLIENTBUG]"));
+}
+
+TEST_CASE("the archive is read-only: changes are refused with NO [CANNOT]") {
+    Fixture f(true, false);
+    f.exchange("a LOGIN jdcorp/jon.doe secret\r\n");
+    for (const char* command : {"b CREATE Foo\r\n", "b DELETE INBOX\r\n", "b RENAME INBOX Foo\r\n",
+                                "b APPEND INBOX {5}\r\n"}) {
+        CHECK(f.exchange(command) == "b NO [CANNOT] The archive is read-only\r\n");
+    }
+    CHECK(contains(f.exchange("c SELECT INBOX\r\n"), "c OK [READ-ONLY]"));
+    for (const char* command : {"d STORE 1:* +FLAGS (\\Deleted)\r\n", "d COPY 1 Foo\r\n",
+                                "d MOVE 1 Foo\r\n", "d EXPUNGE\r\n", "d UID EXPUNGE 1\r\n"}) {
+        CHECK(f.exchange(command) == "d NO [CANNOT] The archive is read-only\r\n");
+    }
+}
+
+TEST_CASE("an empty INBOX: LIST, STATUS, SELECT, FETCH and SEARCH") {
+    Fixture f(true, false);
+    f.exchange("a LOGIN jdcorp/jon.doe secret\r\n");
+    CHECK(f.exchange("b LIST \"\" \"*\"\r\n") ==
+          "* LIST (\\HasNoChildren) \"/\" INBOX\r\nb OK LIST completed\r\n");
+    CHECK(f.exchange("b LIST \"\" \"\"\r\n") ==
+          "* LIST (\\Noselect) \"/\" \"\"\r\nb OK LIST completed\r\n");
+    CHECK(f.exchange("b LIST \"\" Nothing*\r\n") == "b OK LIST completed\r\n");
+    CHECK(f.exchange("b LSUB \"\" \"%\"\r\n") ==
+          "* LSUB () \"/\" INBOX\r\nb OK LSUB completed\r\n");
+    CHECK(f.exchange("c STATUS inbox (MESSAGES UIDNEXT UNSEEN)\r\n") ==
+          "* STATUS INBOX (MESSAGES 0 UIDNEXT 1 UNSEEN 0)\r\nc OK STATUS completed\r\n");
+    CHECK(contains(f.exchange("d SELECT Nonexistent\r\n"), "d NO [NONEXISTENT]"));
+    const std::string selected = f.exchange("e EXAMINE INBOX\r\n");
+    CHECK(contains(selected, "* 0 EXISTS\r\n"));
+    CHECK(contains(selected, "* OK [UIDVALIDITY 1]"));
+    CHECK(contains(selected, "e OK [READ-ONLY] EXAMINE completed\r\n"));
+    CHECK(contains(f.exchange("f FETCH 1:* FLAGS\r\n"), "f BAD [CLIENTBUG]"));
+    CHECK(f.exchange("g UID FETCH 1:* FLAGS\r\n") == "g OK UID FETCH completed\r\n");
+    CHECK(f.exchange("h SEARCH ALL\r\n") == "* SEARCH\r\nh OK SEARCH completed\r\n");
+    CHECK(f.exchange("i UNSELECT\r\n") == "i OK UNSELECT completed\r\n");
+    CHECK(contains(f.exchange("j FETCH 1 FLAGS\r\n"), "j BAD [CLIENTBUG]"));
+}
+
+TEST_CASE("ID, NAMESPACE, ENABLE, IDLE and LOGOUT") {
+    Fixture f(true, false);
+    CHECK(contains(f.exchange("a ID NIL\r\n"), "* ID (\"name\" \"Vellum\""));
+    f.exchange("b LOGIN jdcorp/jon.doe secret\r\n");
+    CHECK(f.exchange("c NAMESPACE\r\n") ==
+          "* NAMESPACE ((\"\" \"/\")) NIL NIL\r\nc OK NAMESPACE completed\r\n");
+    CHECK(f.exchange("d ENABLE CONDSTORE\r\n") == "* ENABLED\r\nd OK ENABLE completed\r\n");
+    CHECK(f.exchange("e IDLE\r\n") == "+ idling\r\n");
+    CHECK(f.exchange("done\r\n") == "e OK IDLE terminated\r\n");
+    CHECK(f.exchange("f LOGOUT\r\n") == "* BYE Logging out\r\nf OK LOGOUT completed\r\n");
+    CHECK(f.host.closed);
+    CHECK(f.session.logged_out());
+    CHECK(f.exchange("g NOOP\r\n").empty());
+}
+
+TEST_CASE("server shutdown says BYE and closes") {
+    Fixture f;
+    f.host.take_output();
+    f.session.on_shutdown();
+    CHECK(f.host.take_output() == "* BYE Server shutting down\r\n");
+    CHECK(f.host.closed);
+}
+
+TEST_CASE("a synchronizing literal is answered with a continuation") {
+    Fixture f(true, false);
+    CHECK(f.exchange("a LOGIN {14}\r\n") == "+ Ready for literal data\r\n");
+    CHECK(contains(f.exchange("jdcorp/jon.doe secret\r\n"), "a OK [CAPABILITY"));
+}
+
+}  // namespace
+}  // namespace vellum::protocol
