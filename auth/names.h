@@ -19,7 +19,8 @@ std::string ascii_lowercase(std::string_view text);
 // lowercased name.
 Result<std::string, std::string> normalize_instance_name(std::string_view name);
 
-// User names: 1 to 128 bytes, no '/', no spaces, no control characters. Stored
+// User names: 1 to 128 bytes of UTF-8, no '/', no spaces, no control
+// characters. Stored
 // as given, matched case-insensitively (ASCII).
 Status<std::string> validate_user_name(std::string_view name);
 

@@ -36,6 +36,12 @@ TEST_CASE("user names: 1 to 128 bytes, no slash, space or control character") {
     CHECK_FALSE(validate_user_name("jon\tdoe").ok());
     CHECK_FALSE(validate_user_name(std::string("jon\0doe", 7)).ok());
     CHECK_FALSE(validate_user_name("jon\x7f").ok());
+    CHECK_FALSE(validate_user_name("j\xc3").ok());          // truncated
+    CHECK_FALSE(validate_user_name("j\xc0\xaf").ok());      // overlong '/'
+    CHECK_FALSE(validate_user_name("j\xed\xa0\x80").ok());  // surrogate
+    CHECK_FALSE(validate_user_name("j\xc2\x85").ok());      // C1 control (NEL)
+    CHECK_FALSE(validate_user_name("\xff").ok());
+    CHECK(validate_user_name("\xf0\x9f\x93\xa7mail").ok());
 }
 
 TEST_CASE("a user reference splits at the first slash") {
