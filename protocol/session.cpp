@@ -285,6 +285,19 @@ void Session::on_shutdown() {
     state_->host.close();
 }
 
+void Session::on_inactivity() {
+    if (std::holds_alternative<LoggedOut>(state_->state)) {
+        return;
+    }
+    state_->untagged("BYE Autologout: idle for too long");
+    state_->state = LoggedOut{};
+    state_->host.close();
+}
+
+std::chrono::seconds Session::inactivity_limit() const {
+    return state_->is_authenticated() ? std::chrono::minutes(30) : std::chrono::minutes(2);
+}
+
 bool Session::busy() const {
     return state_->waiting;
 }

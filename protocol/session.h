@@ -72,6 +72,11 @@ public:
     void on_tls_established();
     // The server is stopping: "* BYE" and close.
     void on_shutdown();
+    // The client sent nothing for inactivity_limit(): "* BYE" and close.
+    void on_inactivity();
+    // RFC 3501 5.4: at least 30 minutes once logged in (IDLE clients stay
+    // silent for up to 29); a connection that never logs in gets less.
+    std::chrono::seconds inactivity_limit() const;
 
     // True while a command waits for the worker pool or a timer: the host
     // should stop reading until input_resumed().

@@ -70,6 +70,11 @@ void Connection::start() {
     info.starttls_offered = transport_ == Transport::Plain && owner_.tls_context() != nullptr;
     session_ = std::make_unique<protocol::Session>(owner_.session_context(), *this, info);
 
+    inactivity_timer_.init(
+        [this](uv_timer_t* timer) { return uv_timer_init(owner_.loop(), timer); });
+    inactivity_timer_.get()->data = this;
+    restart_inactivity_timer();
+
     if (transport_ == Transport::ImplicitTls) {
         // The greeting waits for the handshake (RFC 8314 3.2).
         tls_ = std::make_unique<TlsStream>(owner_.tls_context());
@@ -101,6 +106,7 @@ void Connection::on_read(ssize_t nread, const uv_buf_t* buffer) {
         close_now();
         return;
     }
+    restart_inactivity_timer();
     const std::string_view bytes(buffer->base, static_cast<size_t>(nread));
     if (tls_) {
         on_ciphertext(bytes);
@@ -174,6 +180,26 @@ void Connection::update_reading() {
     }
 }
 
+void Connection::restart_inactivity_timer() {
+    if (closed_) {
+        return;
+    }
+    const auto limit =
+        std::chrono::duration_cast<std::chrono::milliseconds>(session_->inactivity_limit());
+    uv_timer_start(
+        inactivity_timer_.get(),
+        [](uv_timer_t* timer) {
+            auto* connection = static_cast<Connection*>(timer->data);
+            connection->log("closing an inactive connection");
+            if (connection->session_started_) {
+                connection->session_->on_inactivity();
+            } else {
+                connection->close_now();  // a TLS handshake that never finished
+            }
+        },
+        static_cast<uint64_t>(limit.count()), 0);
+}
+
 void Connection::input_resumed() {
     update_reading();
 }
@@ -231,6 +257,10 @@ void Connection::write_to_socket(std::string bytes) {
 
 void Connection::on_write_done(size_t bytes, int status) {
     queued_write_bytes_ -= bytes;
+    // A write that libuv finished before the close still reports success.
+    if (closed_) {
+        return;
+    }
     if (status != 0) {
         close_now();
         return;
@@ -239,6 +269,8 @@ void Connection::on_write_done(size_t bytes, int status) {
         close_now();
         return;
     }
+    // A client busy downloading a large answer is not inactive.
+    restart_inactivity_timer();
     update_reading();
 }
 
@@ -276,6 +308,7 @@ void Connection::close_now() {
         delete timer;
     }
     timers_.clear();
+    inactivity_timer_.reset();
     // The owner drops its reference once libuv has let go of the handle.
     tcp_.reset(
         [&owner = owner_, self = shared_from_this()] { owner.connection_closed(self.get()); });

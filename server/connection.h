@@ -60,6 +60,7 @@ private:
     void on_write_done(size_t bytes, int status);
     void update_reading();
     void close_now();
+    void restart_inactivity_timer();
 
     ConnectionOwner& owner_;
     Transport transport_;
@@ -70,6 +71,8 @@ private:
     // Session output produced while a TLS handshake is still running.
     std::string output_before_handshake_;
     std::list<Timer*> timers_;
+    // Restarted by every read; closes a connection the client left silent.
+    UvHandle<uv_timer_t> inactivity_timer_;
     size_t queued_write_bytes_ = 0;
     bool reading_ = false;
     bool closing_ = false;  // close() was called: flush, then close
