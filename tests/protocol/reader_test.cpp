@@ -415,10 +415,10 @@ TEST_CASE("raw lines: AUTHENTICATE continuation and IDLE's DONE") {
 
 TEST_CASE("raw lines: too long is refused untagged and skipped") {
     ProtocolLimits limits = small_limits();
-    bool asked = false;
+    // Raw lines are not IMAP syntax: a "{3+}" at their end is just text.
     auto events = read_events(
         "a IDLE\r\n" + std::string(50, 'x') + " {3+}\r\nb NOOP\r\n", limits,
-        [&asked](CommandReader& reader, const ReaderEvent& event) {
+        [](CommandReader& reader, const ReaderEvent& event) {
             if (std::holds_alternative<Command>(event) && std::get<Command>(event).name == "IDLE") {
                 reader.expect_raw_line();
             }
@@ -427,7 +427,6 @@ TEST_CASE("raw lines: too long is refused untagged and skipped") {
     CHECK(error_of(events[1]).code == "LIMIT");
     CHECK(error_of(events[1]).tag.empty());
     CHECK(is_command(events[2], "b", "NOOP"));
-    CHECK_FALSE(asked);
 }
 
 TEST_CASE("reset discards partial input, including a pending literal") {
