@@ -28,7 +28,6 @@ class BadCommands(ServerTestCase):
             'STATUS INBOX',                # missing item list
             'STATUS INBOX (MESSAGES',      # unclosed list
             'LIST "" "unterminated',       # unterminated quoted string
-            "LIST  \"\" *",                # two spaces
             "RENAME INBOX",                # missing second name
             "ENABLE",                      # no capability given
         ]

@@ -65,6 +65,9 @@ class Shutdown(ServerTestCase):
         self.stop_with(signal.SIGINT)
 
     def test_sigterm_without_clients(self):
+        # Signalled as soon as both "listening on" lines are logged: from
+        # then on a supervisor may stop the server, and it must still exit
+        # cleanly (the signal handlers must be in place by then).
         self.server.signal(signal.SIGTERM)
         self.assertEqual(self.server.wait(), 0, self.server.log_text())
 

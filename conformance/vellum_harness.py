@@ -316,10 +316,15 @@ class Server:
             raise AssertionError(
                 f"vellumd did not exit within {timeout} s\nlog:\n{self.log_text()}"
             )
-        if self._reader is not None:
-            self._reader.join(timeout=5)
+        self._close_pipe()
         _running_servers.discard(self)
         return code
+
+    def _close_pipe(self) -> None:
+        if self._reader is not None:
+            self._reader.join(timeout=5)
+        if self.process is not None and self.process.stdout is not None:
+            self.process.stdout.close()
 
     def stop(self) -> None:
         """SIGTERM, then checks that vellumd exited with code 0."""
@@ -341,6 +346,7 @@ class Server:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
+            self._close_pipe()
         _running_servers.discard(self)
 
     # -- log --
