@@ -126,6 +126,27 @@ class AuthenticatePlain(ServerTestCase):
         self.assertIn(status.status, ("BAD", "NO"), status.line + conn.describe())
         self.assertNotAuthenticated(conn)
 
+    def test_empty_initial_response(self):
+        # RFC 4959 3: "=" is an empty initial response; for PLAIN that is not
+        # a valid message, so the exchange fails, and the connection goes on.
+        conn = self.tls()
+        untagged, status = conn.command("a", "AUTHENTICATE PLAIN =")
+        self.assertFalse([l for l in untagged if l.startswith("+")], conn.describe())
+        self.assertIn(status.status, ("BAD", "NO"), status.line + conn.describe())
+        self.assertNotAuthenticated(conn)
+
+    def test_over_long_response_line(self):
+        # A response line beyond the 64 KiB line limit ends the exchange with
+        # a tagged BAD for the AUTHENTICATE; the connection goes on.
+        conn = self.tls()
+        conn.send_line("a AUTHENTICATE PLAIN")
+        self.assertTrue(conn.read_line().startswith("+"), conn.describe())
+        conn.send(b"QUFB" * (20 * 1024) + b"\r\n")
+        _, status = conn.read_until_tagged("a")
+        self.assertStatus(conn, status, "BAD", "LIMIT")
+        self.expect(conn, "b", "NOOP", "OK")
+        self.assertNotAuthenticated(conn)
+
     # -- mechanisms and state --
 
     def test_unsupported_mechanism_is_no(self):

@@ -126,6 +126,13 @@ class ImplicitTls(ServerTestCase):
                     self.skipTest(f"the local openssl cannot offer {flag}: {output}")
                 self.assertNotEqual(code, 0, f"s_client {flag} succeeded:\n{output}")
                 self.assertIsNone(negotiated_protocol(output), output)
+                # Refused by the server's version check (RFC 8446 / 5246:
+                # protocol_version alert), not by some unrelated failure.
+                lowered = output.lower()
+                self.assertTrue(
+                    "alert protocol version" in lowered or "unsupported protocol" in lowered
+                    or "wrong version number" in lowered,
+                    f"s_client {flag} failed for another reason:\n{output}")
 
     def test_s_client_implicit_tls_negotiates_tls13(self):
         if shutil.which("openssl") is None:
