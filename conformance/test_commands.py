@@ -53,6 +53,15 @@ class BadCommands(ServerTestCase):
                 self.assertStatus(conn, status, "BAD", ..., msg=command)
         self.expect(conn, "z", "NOOP", "OK")
 
+    def test_tags_are_echoed_exactly(self):
+        # RFC 3501 2.2.1: the tagged answer carries the client's tag as sent.
+        conn = self.plain()
+        for tag in ("a.1", "A001", "x-Y_z", "9", "tag]with]brackets", "~tilde"):
+            with self.subTest(tag=tag):
+                _, status = conn.command(tag, "NOOP")
+                self.assertEqual(status.tag, tag, conn.describe())
+                self.assertStatus(conn, status, "OK")
+
     def test_invalid_tag_gets_untagged_bad(self):
         # RFC 3501 7.1.3: a BAD that cannot be tied to a command is untagged.
         conn = self.plain()

@@ -27,7 +27,8 @@ class Literals(ServerTestCase):
         user, pw = JD_LOGIN.encode(), JD_PASSWORD.encode()
         conn.send(b"a LOGIN {%d}\r\n" % len(user))
         line = conn.read_line()
-        self.assertTrue(line.startswith("+"), f"expected '+', got {line!r}" + conn.describe())
+        # RFC 3501 7.5: continue-req = "+" SP (resp-text / base64) CRLF
+        self.assertTrue(line.startswith("+ "), f"expected '+ ', got {line!r}" + conn.describe())
         conn.send(user + b" {%d}\r\n" % len(pw))
         line = conn.read_line()
         self.assertTrue(line.startswith("+"), f"expected '+', got {line!r}" + conn.describe())
