@@ -22,6 +22,11 @@ Result<std::unique_ptr<Server>, std::string> Server::create(uv_loop_t* loop,
     }
     std::unique_ptr<Server> server(
         new Server(loop, std::move(*authenticator), std::move(tls), options));
+    // Signals first: a supervisor takes "listening on" as ready and may stop
+    // the server at once, which must already mean a clean shutdown.
+    if (auto status = server->watch_signals(); !status) {
+        return fail(status.error());
+    }
     for (const Endpoint& endpoint : options.listen) {
         if (auto status = server->listen(endpoint, Connection::Transport::Plain); !status) {
             return fail(status.error());
@@ -31,9 +36,6 @@ Result<std::unique_ptr<Server>, std::string> Server::create(uv_loop_t* loop,
         if (auto status = server->listen(endpoint, Connection::Transport::ImplicitTls); !status) {
             return fail(status.error());
         }
-    }
-    if (auto status = server->watch_signals(); !status) {
-        return fail(status.error());
     }
     return server;
 }
