@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "tests/auth/temp_dir.h"
+#include "tests/auth/test_support.h"
 
 using namespace vellum::auth;
 using vellum::testing::TempDir;
@@ -13,7 +13,7 @@ namespace {
 
 Registry open_registry(const TempDir& dir) {
     auto registry = Registry::open(dir.path() / "data");
-    REQUIRE_MESSAGE(registry.ok(), registry.error());
+    REQUIRE_MESSAGE(registry.ok(), vellum::testing::error_text(registry));
     return std::move(registry).value();
 }
 

@@ -1,4 +1,4 @@
-// A fresh directory for one test, removed with everything in it at the end.
+// Helpers shared by the auth tests.
 #pragma once
 
 #include <stdlib.h>
@@ -9,8 +9,9 @@
 
 namespace vellum::testing {
 
+// A fresh directory for one test, removed with everything in it at the end.
 class TempDir {
-  public:
+public:
     TempDir() {
         std::string pattern =
             (std::filesystem::temp_directory_path() / "vellum-auth-XXXXXX").string();
@@ -25,8 +26,15 @@ class TempDir {
 
     const std::filesystem::path& path() const { return path_; }
 
-  private:
+private:
     std::filesystem::path path_;
 };
+
+// A Result's error for a failure message, or "" when it holds a value:
+// doctest may stringify the message of a passing check too (with -s).
+template <typename R>
+std::string error_text(const R& result) {
+    return result.ok() ? std::string() : std::string(result.error());
+}
 
 }  // namespace vellum::testing
