@@ -35,7 +35,7 @@ struct UserInfo {
 std::filesystem::path registry_file(const std::filesystem::path& data_dir);
 
 class Registry {
-  public:
+public:
     // Creates DATA and the database if missing and brings the schema up to
     // date.
     static Result<Registry, std::string> open(const std::filesystem::path& data_dir);
@@ -61,7 +61,7 @@ class Registry {
 
     const std::filesystem::path& data_dir() const { return data_dir_; }
 
-  private:
+private:
     struct UserRow {
         int64_t id;
         std::string instance_id;

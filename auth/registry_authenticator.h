@@ -30,7 +30,7 @@ struct AuthenticatorStats {
 };
 
 class RegistryAuthenticator final : public Authenticator {
-  public:
+public:
     static Result<std::unique_ptr<RegistryAuthenticator>, std::string> open(
         const std::filesystem::path& data_dir, AuthenticatorOptions options = {});
 
@@ -39,7 +39,7 @@ class RegistryAuthenticator final : public Authenticator {
 
     AuthenticatorStats stats() const;
 
-  private:
+private:
     struct StoredUser {
         Identity identity;
         std::string password_hash;

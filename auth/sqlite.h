@@ -37,7 +37,7 @@ Status<std::string> execute(sqlite3* db, const char* sql);
 // new execution starts, so that a long-lived statement never holds a read
 // transaction open between uses.
 class Statement {
-  public:
+public:
     static Result<Statement, std::string> prepare(sqlite3* db, std::string_view sql);
 
     // Parameters are numbered from 1, as in SQLite.
@@ -61,7 +61,7 @@ class Statement {
     std::string_view text(int column) const;
     int64_t integer(int column) const;
 
-  private:
+private:
     Statement(sqlite3* db, StatementPtr statement) : db_(db), statement_(std::move(statement)) {}
 
     sqlite3* db_;
@@ -82,7 +82,7 @@ Status<std::string> run(sqlite3* db, std::string_view sql, const Params&... para
 // makes before it writes cannot be invalidated by another writer. Rolls back
 // unless commit() succeeded.
 class WriteTransaction {
-  public:
+public:
     static Result<WriteTransaction, std::string> begin(sqlite3* db);
     WriteTransaction(WriteTransaction&& other) noexcept;
     WriteTransaction& operator=(WriteTransaction&&) = delete;
@@ -104,7 +104,7 @@ class WriteTransaction {
         return transaction->commit();
     }
 
-  private:
+private:
     explicit WriteTransaction(sqlite3* db) : db_(db) {}
     sqlite3* db_;  // null once committed or moved from
 };

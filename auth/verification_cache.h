@@ -27,7 +27,7 @@
 namespace vellum::auth {
 
 class VerificationCache {
-  public:
+public:
     using Clock = std::chrono::steady_clock;
 
     VerificationCache(std::chrono::seconds ttl, size_t capacity);
@@ -47,7 +47,7 @@ class VerificationCache {
 
     size_t size() const;
 
-  private:
+private:
     struct Entry {
         std::string key;
         std::string password_hash;
