@@ -28,7 +28,9 @@ struct Argument {
     // arguments, the last of which must follow the list directly.
     bool spaced = true;
 
-    bool is_string() const { return kind == Kind::Quoted || kind == Kind::Literal; }
+    // A string in the RFC 3501 sense. literal8 is not one: RFC 3516 4.2
+    // allows it only for APPEND's message data.
+    bool is_string() const { return kind == Kind::Quoted || (kind == Kind::Literal && !literal8); }
     bool is_list() const { return kind == Kind::List; }
     bool is_atom() const { return kind == Kind::Atom; }
 };

@@ -278,6 +278,10 @@ std::optional<std::string> read_astring(ArgCursor& cursor, std::string_view what
         cursor.fail(std::string(what) + " must be a string, not a list");
         return std::nullopt;
     }
+    if (!argument->is_atom()) {
+        cursor.fail(std::string(what) + " cannot be a literal8 (RFC 3516: APPEND data only)");
+        return std::nullopt;
+    }
     for (char c : argument->text) {
         if (!is_astring_char(c)) {
             cursor.fail("invalid character in " + std::string(what) + " " + describe(*argument));

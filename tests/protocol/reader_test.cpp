@@ -177,8 +177,9 @@ TEST_CASE("literals: empty, literal8 and a bare LF after the size") {
     CHECK(continuation_size(events[0]) == 0);
     CHECK(std::get<LoginCommand>(std::get<Command>(events[1]).body).user.empty());
 
-    auto search = read_body<SearchCommand>("a SEARCH TEXT ~{3+}\r\nabc\r\n");
-    CHECK(search.criteria.children.at(0).text == "abc");
+    // RFC 3516 4.2: literal8 is only for APPEND's message, never a string.
+    CHECK(read_error("a SEARCH TEXT ~{3+}\r\nabc\r\n").code == "CLIENTBUG");
+    CHECK(read_error("a SELECT ~{5+}\r\nINBOX\r\n").code == "CLIENTBUG");
 }
 
 TEST_CASE("literals: malformed announcements") {
