@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "auth/names.h"
-#include "auth/sqlite.h"
+#include "common/sqlite.h"
 #include "common/result.h"
 
 namespace vellum::auth {

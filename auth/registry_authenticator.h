@@ -17,7 +17,7 @@
 
 #include "auth/authenticator.h"
 #include "auth/names.h"
-#include "auth/sqlite.h"
+#include "common/sqlite.h"
 #include "auth/verification_cache.h"
 
 namespace vellum::auth {

@@ -4,7 +4,7 @@
 
 #include <array>
 
-#include "auth/sqlite.h"
+#include "common/sqlite.h"
 
 namespace vellum::auth {
 namespace {

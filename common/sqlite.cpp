@@ -1,23 +1,18 @@
-#include "auth/sqlite.h"
+#include "common/sqlite.h"
 
 #include <fmt/format.h>
 
-namespace vellum::auth::sqlite {
+namespace vellum::sqlite {
 namespace {
 
 std::string error_message(sqlite3* db, std::string_view doing) {
     return fmt::format("{}: {}", doing, sqlite3_errmsg(db));
 }
 
-}  // namespace
-
-Result<ConnectionPtr, std::string> open_connection(const std::filesystem::path& file,
-                                                   int busy_timeout_ms) {
+Result<ConnectionPtr, std::string> open_with_flags(const std::filesystem::path& file,
+                                                   int busy_timeout_ms, int flags) {
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(
-        file.c_str(), &raw,
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-        nullptr);
+    const int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
     // sqlite3_open_v2 hands back a handle even on failure; it must be closed.
     ConnectionPtr db(raw);
     if (rc != SQLITE_OK) {
@@ -29,6 +24,21 @@ Result<ConnectionPtr, std::string> open_connection(const std::filesystem::path& 
         return fail(on.error());
     }
     return db;
+}
+
+}  // namespace
+
+Result<ConnectionPtr, std::string> open_connection(const std::filesystem::path& file,
+                                                   int busy_timeout_ms) {
+    return open_with_flags(
+        file, busy_timeout_ms,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE);
+}
+
+Result<ConnectionPtr, std::string> open_read_only(const std::filesystem::path& file,
+                                                  int busy_timeout_ms) {
+    return open_with_flags(file, busy_timeout_ms,
+                           SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE);
 }
 
 Status<std::string> execute(sqlite3* db, const char* sql) {
@@ -60,6 +70,18 @@ Statement& Statement::bind(int index, std::string_view text) {
 
 Statement& Statement::bind(int index, int64_t number) {
     sqlite3_bind_int64(statement_.get(), index, number);
+    return *this;
+}
+
+Statement& Statement::bind(int index, Blob blob) {
+    // A zero-length blob, not NULL, even when the view has no data pointer.
+    sqlite3_bind_blob64(statement_.get(), index, blob.bytes.empty() ? "" : blob.bytes.data(),
+                        blob.bytes.size(), SQLITE_TRANSIENT);
+    return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+    sqlite3_bind_null(statement_.get(), index);
     return *this;
 }
 
@@ -101,6 +123,19 @@ int64_t Statement::integer(int column) const {
     return sqlite3_column_int64(statement_.get(), column);
 }
 
+std::string_view Statement::blob(int column) const {
+    const void* bytes = sqlite3_column_blob(statement_.get(), column);
+    const int size = sqlite3_column_bytes(statement_.get(), column);
+    if (bytes == nullptr) {
+        return {};
+    }
+    return {static_cast<const char*>(bytes), static_cast<size_t>(size)};
+}
+
+bool Statement::is_null(int column) const {
+    return sqlite3_column_type(statement_.get(), column) == SQLITE_NULL;
+}
+
 Result<WriteTransaction, std::string> WriteTransaction::begin(sqlite3* db) {
     if (auto begun = execute(db, "BEGIN IMMEDIATE"); !begun) {
         return fail(begun.error());
@@ -127,4 +162,4 @@ Status<std::string> WriteTransaction::commit() {
     return committed;
 }
 
-}  // namespace vellum::auth::sqlite
+}  // namespace vellum::sqlite

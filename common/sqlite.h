@@ -13,7 +13,7 @@
 
 #include "common/result.h"
 
-namespace vellum::auth::sqlite {
+namespace vellum::sqlite {
 
 struct ConnectionCloser {
     void operator()(sqlite3* db) const { sqlite3_close(db); }
@@ -30,6 +30,15 @@ using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 Result<ConnectionPtr, std::string> open_connection(const std::filesystem::path& file,
                                                    int busy_timeout_ms);
 
+// Opens an existing database file for reading only (no file is created).
+Result<ConnectionPtr, std::string> open_read_only(const std::filesystem::path& file,
+                                                  int busy_timeout_ms);
+
+// Binary data for a BLOB column; text binds as TEXT.
+struct Blob {
+    std::string_view bytes;
+};
+
 // Runs one or more statements that return no rows.
 Status<std::string> execute(sqlite3* db, const char* sql);
 
@@ -43,6 +52,8 @@ public:
     // Parameters are numbered from 1, as in SQLite.
     Statement& bind(int index, std::string_view text);
     Statement& bind(int index, int64_t number);
+    Statement& bind(int index, Blob blob);
+    Statement& bind_null(int index);
     // Binds each argument to the next parameter, from 1.
     template <typename... Params>
     Statement& bind_all(const Params&... params) {
@@ -60,6 +71,8 @@ public:
     // Columns are numbered from 0; valid until the next step() or reset().
     std::string_view text(int column) const;
     int64_t integer(int column) const;
+    std::string_view blob(int column) const;
+    bool is_null(int column) const;
 
 private:
     Statement(sqlite3* db, StatementPtr statement) : db_(db), statement_(std::move(statement)) {}
@@ -109,4 +122,4 @@ private:
     sqlite3* db_;  // null once committed or moved from
 };
 
-}  // namespace vellum::auth::sqlite
+}  // namespace vellum::sqlite
