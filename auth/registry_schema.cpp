@@ -56,18 +56,6 @@ constexpr std::array kMigrations = {
     )sql",
 };
 
-Result<int, std::string> read_user_version(sqlite3* db) {
-    auto query = sqlite::Statement::prepare(db, "PRAGMA user_version");
-    if (!query) {
-        return fail(query.error());
-    }
-    auto row = query->step();
-    if (!row) {
-        return fail(row.error());
-    }
-    return static_cast<int>(query->integer(0));
-}
-
 }  // namespace
 
 int registry_schema_version() {
@@ -80,39 +68,7 @@ Status<std::string> migrate_registry(sqlite3* db) {
     if (auto wal = sqlite::execute(db, "PRAGMA journal_mode = WAL"); !wal) {
         return wal;
     }
-    for (;;) {
-        // Read the version inside the write transaction: two processes
-        // opening a fresh file at once must not both run migration 1.
-        auto transaction = sqlite::WriteTransaction::begin(db);
-        if (!transaction) {
-            return fail(transaction.error());
-        }
-        auto version = read_user_version(db);
-        if (!version) {
-            return fail(version.error());
-        }
-        if (*version == registry_schema_version()) {
-            return Done{};
-        }
-        if (*version > registry_schema_version() || *version < 0) {
-            return fail(fmt::format(
-                "the registry has schema version {}, this build knows up to {}: use a newer "
-                "Vellum",
-                *version, registry_schema_version()));
-        }
-        if (auto applied = sqlite::execute(db, kMigrations[static_cast<size_t>(*version)]);
-            !applied) {
-            return fail(
-                fmt::format("registry migration {} failed: {}", *version + 1, applied.error()));
-        }
-        const std::string bump = fmt::format("PRAGMA user_version = {}", *version + 1);
-        if (auto bumped = sqlite::execute(db, bump.c_str()); !bumped) {
-            return bumped;
-        }
-        if (auto committed = transaction->commit(); !committed) {
-            return committed;
-        }
-    }
+    return sqlite::migrate(db, kMigrations, "the registry");
 }
 
 }  // namespace vellum::auth

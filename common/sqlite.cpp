@@ -162,4 +162,53 @@ Status<std::string> WriteTransaction::commit() {
     return committed;
 }
 
+Result<int, std::string> user_version(sqlite3* db) {
+    auto query = Statement::prepare(db, "PRAGMA user_version");
+    if (!query) {
+        return fail(query.error());
+    }
+    auto row = query->step();
+    if (!row) {
+        return fail(row.error());
+    }
+    const int version = *row ? static_cast<int>(query->integer(0)) : 0;
+    query->reset();
+    return version;
+}
+
+Status<std::string> migrate(sqlite3* db, std::span<const char* const> migrations,
+                            std::string_view what) {
+    const auto latest = static_cast<int>(migrations.size());
+    for (;;) {
+        auto transaction = WriteTransaction::begin(db);
+        if (!transaction) {
+            return fail(transaction.error());
+        }
+        auto version = user_version(db);
+        if (!version) {
+            return fail(version.error());
+        }
+        if (*version == latest) {
+            return transaction->commit();
+        }
+        if (*version > latest || *version < 0) {
+            return fail(
+                fmt::format("{} has schema version {}, this build knows up to {}: use a newer "
+                            "Vellum",
+                            what, *version, latest));
+        }
+        if (auto applied = execute(db, migrations[static_cast<size_t>(*version)]); !applied) {
+            return fail(
+                fmt::format("{} migration {} failed: {}", what, *version + 1, applied.error()));
+        }
+        const std::string bump = fmt::format("PRAGMA user_version = {}", *version + 1);
+        if (auto bumped = execute(db, bump.c_str()); !bumped) {
+            return bumped;
+        }
+        if (auto committed = transaction->commit(); !committed) {
+            return committed;
+        }
+    }
+}
+
 }  // namespace vellum::sqlite

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -121,5 +122,16 @@ private:
     explicit WriteTransaction(sqlite3* db) : db_(db) {}
     sqlite3* db_;  // null once committed or moved from
 };
+
+// The database's PRAGMA user_version.
+Result<int, std::string> user_version(sqlite3* db);
+
+// Brings a schema up to date: `migrations[n]` takes it from user_version n
+// to n + 1, each applied in its own write transaction that re-reads the
+// version under the lock (two processes opening a fresh file at once must
+// not both apply one). Refuses a file newer than `migrations` knows;
+// `what` names the database in messages ("the registry").
+Status<std::string> migrate(sqlite3* db, std::span<const char* const> migrations,
+                            std::string_view what);
 
 }  // namespace vellum::sqlite

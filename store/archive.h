@@ -47,6 +47,7 @@ public:
         const std::filesystem::path& instance_dir);
     virtual ~Archive() = default;
 
+    // `user` is matched case-insensitively (ASCII), as logins are.
     virtual Result<std::vector<FolderInfo>, std::string> folders(std::string_view user) = 0;
     virtual Result<std::optional<FolderInfo>, std::string> folder(std::string_view user,
                                                                   std::string_view name) = 0;
@@ -55,6 +56,16 @@ public:
     // The original bytes, exactly as imported.
     virtual Result<std::string, std::string> message_bytes(std::string_view content_hash) = 0;
     virtual Result<MimePart, std::string> structure(std::string_view content_hash) = 0;
+    // The decoded header fields SEARCH and SORT compare.
+    virtual Result<SearchFields, std::string> search_fields(std::string_view content_hash) = 0;
+    // The UIDs (ascending) of the folder's messages whose decoded text
+    // contains `needle`, compared case-insensitively (RFC 3501 SEARCH TEXT;
+    // BODY when `body_only`, which leaves out the header fields). Needles of
+    // 3 or more characters are looked up in the trigram index and confirmed
+    // exactly; shorter ones scan the folder. An empty needle matches all.
+    virtual Result<std::vector<uint32_t>, std::string> search_text(int64_t folder_id,
+                                                                   std::string_view needle,
+                                                                   bool body_only) = 0;
 };
 
 }  // namespace vellum::store

@@ -1,0 +1,280 @@
+// Archive over archive.db: every call borrows a pooled read connection, so
+// calls from several worker threads run in parallel (WAL readers never block
+// each other nor the importer), and each call reads the latest commit.
+#include "store/archive.h"
+
+#include <fmt/format.h>
+
+#include "store/blob_codec.h"
+#include "store/index_connection_pool.h"
+#include "store/index_schema.h"
+#include "store/search_text.h"
+
+namespace vellum::store {
+namespace {
+
+constexpr const char* kFoldersSql = R"sql(
+    SELECT id, name, uid_validity, uid_next, message_count, wire_bytes, highest_modseq,
+           special_use
+    FROM folders WHERE user = ? ORDER BY name)sql";
+
+constexpr const char* kFolderSql = R"sql(
+    SELECT id, name, uid_validity, uid_next, message_count, wire_bytes, highest_modseq,
+           special_use
+    FROM folders WHERE user = ? AND name = ?)sql";
+
+constexpr const char* kMessagesSql = R"sql(
+    SELECT m.uid, m.internal_date, m.internal_zone_minutes, c.wire_size, m.flags, m.modseq,
+           c.hash
+    FROM messages m JOIN contents c ON c.id = m.content_id
+    WHERE m.folder_id = ? ORDER BY m.uid)sql";
+
+constexpr const char* kBodySql = "SELECT body, raw_size FROM contents WHERE hash = ?";
+constexpr const char* kStructureSql = "SELECT structure FROM contents WHERE hash = ?";
+constexpr const char* kFieldsSql = R"sql(
+    SELECT from_field, to_field, cc_field, bcc_field, subject, message_id, in_reply_to,
+           references_field, sent_date, sent_zone_minutes
+    FROM contents WHERE hash = ?)sql";
+
+constexpr const char* kScanTextSql = R"sql(
+    SELECT m.uid, c.text, c.body_text_offset
+    FROM messages m JOIN contents c ON c.id = m.content_id
+    WHERE m.folder_id = ? ORDER BY m.uid)sql";
+
+constexpr const char* kCandidateTextSql = R"sql(
+    SELECT m.uid, c.text, c.body_text_offset
+    FROM messages m JOIN contents c ON c.id = m.content_id
+    WHERE m.folder_id = ?
+      AND m.content_id IN (SELECT rowid FROM text_index WHERE text_index MATCH ?)
+    ORDER BY m.uid)sql";
+
+FolderInfo folder_from_row(const sqlite::Statement& row) {
+    FolderInfo folder;
+    folder.id = row.integer(0);
+    folder.name = std::string(row.text(1));
+    folder.uid_validity = static_cast<uint32_t>(row.integer(2));
+    folder.uid_next = static_cast<uint32_t>(row.integer(3));
+    folder.messages = static_cast<uint32_t>(row.integer(4));
+    folder.wire_bytes = static_cast<uint64_t>(row.integer(5));
+    folder.highest_modseq = static_cast<uint64_t>(row.integer(6));
+    folder.special_use = std::string(row.text(7));
+    return folder;
+}
+
+std::vector<std::string> split_flags(std::string_view flags) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start < flags.size()) {
+        size_t end = flags.find(' ', start);
+        if (end == std::string_view::npos) {
+            end = flags.size();
+        }
+        if (end > start) {
+            out.emplace_back(flags.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+    return out;
+}
+
+class IndexArchive final : public Archive {
+public:
+    explicit IndexArchive(const std::filesystem::path& instance_dir)
+        : pool_(index_file(instance_dir)) {}
+
+    Result<std::vector<FolderInfo>, std::string> folders(std::string_view user) override {
+        std::vector<FolderInfo> out;
+        auto done = with_statement(kFoldersSql, [&](sqlite::Statement& query) {
+            query.bind(1, index_user_key(user));
+            return for_each_row(
+                query, [&](const sqlite::Statement& row) { out.push_back(folder_from_row(row)); });
+        });
+        if (!done) {
+            return fail(done.error());
+        }
+        return out;
+    }
+
+    Result<std::optional<FolderInfo>, std::string> folder(std::string_view user,
+                                                          std::string_view name) override {
+        std::optional<FolderInfo> out;
+        auto done = with_statement(kFolderSql, [&](sqlite::Statement& query) {
+            query.bind(1, index_user_key(user)).bind(2, name);
+            return for_each_row(query,
+                                [&](const sqlite::Statement& row) { out = folder_from_row(row); });
+        });
+        if (!done) {
+            return fail(done.error());
+        }
+        return out;
+    }
+
+    Result<std::vector<MessageInfo>, std::string> messages(int64_t folder_id) override {
+        std::vector<MessageInfo> out;
+        auto done = with_statement(kMessagesSql, [&](sqlite::Statement& query) {
+            query.bind(1, folder_id);
+            return for_each_row(query, [&](const sqlite::Statement& row) {
+                MessageInfo message;
+                message.uid = static_cast<uint32_t>(row.integer(0));
+                message.internal_date = row.integer(1);
+                message.internal_date_zone_minutes = static_cast<int>(row.integer(2));
+                message.wire_size = static_cast<uint64_t>(row.integer(3));
+                message.flags = split_flags(row.text(4));
+                message.modseq = static_cast<uint64_t>(row.integer(5));
+                message.content_hash = std::string(row.text(6));
+                out.push_back(std::move(message));
+            });
+        });
+        if (!done) {
+            return fail(done.error());
+        }
+        return out;
+    }
+
+    Result<std::string, std::string> message_bytes(std::string_view content_hash) override {
+        std::optional<Result<std::string, std::string>> out;
+        auto done = with_statement(kBodySql, [&](sqlite::Statement& query) {
+            query.bind(1, content_hash);
+            return for_each_row(query, [&](const sqlite::Statement& row) {
+                BlobDecompressor decompressor;
+                auto bytes = decompressor.decompress(row.blob(0));
+                if (bytes && bytes->size() != static_cast<uint64_t>(row.integer(1))) {
+                    out = fail(fmt::format("stored message {} has the wrong size", content_hash));
+                } else {
+                    out = std::move(bytes);
+                }
+            });
+        });
+        if (!done) {
+            return fail(done.error());
+        }
+        if (!out) {
+            return fail(fmt::format("no message {}", content_hash));
+        }
+        return std::move(*out);
+    }
+
+    Result<MimePart, std::string> structure(std::string_view content_hash) override {
+        std::optional<std::string> encoded;
+        auto done = with_statement(kStructureSql, [&](sqlite::Statement& query) {
+            query.bind(1, content_hash);
+            return for_each_row(
+                query, [&](const sqlite::Statement& row) { encoded = std::string(row.blob(0)); });
+        });
+        if (!done) {
+            return fail(done.error());
+        }
+        if (!encoded) {
+            return fail(fmt::format("no message {}", content_hash));
+        }
+        return decode_structure(*encoded);
+    }
+
+    Result<SearchFields, std::string> search_fields(std::string_view content_hash) override {
+        std::optional<SearchFields> out;
+        auto done = with_statement(kFieldsSql, [&](sqlite::Statement& query) {
+            query.bind(1, content_hash);
+            return for_each_row(query, [&](const sqlite::Statement& row) {
+                SearchFields fields;
+                fields.from = row.text(0);
+                fields.to = row.text(1);
+                fields.cc = row.text(2);
+                fields.bcc = row.text(3);
+                fields.subject = row.text(4);
+                fields.message_id = row.text(5);
+                fields.in_reply_to = row.text(6);
+                fields.references = row.text(7);
+                if (!row.is_null(8)) {
+                    fields.date = row.integer(8);
+                }
+                fields.date_zone_minutes = static_cast<int>(row.integer(9));
+                out = std::move(fields);
+            });
+        });
+        if (!done) {
+            return fail(done.error());
+        }
+        if (!out) {
+            return fail(fmt::format("no message {}", content_hash));
+        }
+        return std::move(*out);
+    }
+
+    Result<std::vector<uint32_t>, std::string> search_text(int64_t folder_id,
+                                                           std::string_view needle,
+                                                           bool body_only) override {
+        const std::string query_text = trigram_match_query(needle);
+        const std::string folded_needle = fold_case(needle);
+        std::vector<uint32_t> out;
+        std::optional<std::string> broken;
+        BlobDecompressor decompressor;
+        auto done = with_statement(
+            query_text.empty() ? kScanTextSql : kCandidateTextSql, [&](sqlite::Statement& query) {
+                query.bind(1, folder_id);
+                if (!query_text.empty()) {
+                    query.bind(2, query_text);
+                }
+                return for_each_row(query, [&](const sqlite::Statement& row) {
+                    const auto uid = static_cast<uint32_t>(row.integer(0));
+                    if (folded_needle.empty()) {
+                        out.push_back(uid);
+                        return;
+                    }
+                    auto text = decompressor.decompress(row.blob(1));
+                    if (!text) {
+                        broken = fmt::format("stored text of UID {}: {}", uid, text.error());
+                        return;
+                    }
+                    std::string_view searched = *text;
+                    if (body_only) {
+                        const auto offset = static_cast<uint64_t>(row.integer(2));
+                        searched = searched.substr(std::min<uint64_t>(offset, searched.size()));
+                    }
+                    if (fold_case(searched).find(folded_needle) != std::string::npos) {
+                        out.push_back(uid);
+                    }
+                });
+            });
+        if (!done) {
+            return fail(done.error());
+        }
+        if (broken) {
+            return fail(*broken);
+        }
+        return out;
+    }
+
+private:
+    // Runs `use(statement)` on a borrowed connection; without a database yet
+    // there is nothing to read, which `use` never sees.
+    template <typename Use>
+    Status<std::string> with_statement(const char* sql, Use&& use) {
+        auto lease = pool_.acquire();
+        if (!lease) {
+            return fail(lease.error());
+        }
+        if (!*lease) {
+            return Done{};
+        }
+        auto statement = (**lease)->statement(sql);
+        if (!statement) {
+            return fail(statement.error());
+        }
+        return use(**statement);
+    }
+
+    IndexConnectionPool pool_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Archive>, std::string> Archive::open(
+    const std::filesystem::path& instance_dir) {
+    std::error_code error;
+    if (!std::filesystem::is_directory(instance_dir, error)) {
+        return fail(fmt::format("no instance directory {}", instance_dir.string()));
+    }
+    return std::unique_ptr<Archive>(std::make_unique<IndexArchive>(instance_dir));
+}
+
+}  // namespace vellum::store

@@ -1,0 +1,48 @@
+#include "store/blob_codec.h"
+
+#include <fmt/format.h>
+
+namespace vellum::store {
+
+BlobCompressor::BlobCompressor(int level) : context_(ZSTD_createCCtx()), level_(level) {}
+
+std::string BlobCompressor::compress(std::string_view bytes) {
+    std::string frame(ZSTD_compressBound(bytes.size()), '\0');
+    // ZSTD_compressCCtx writes the content size into the frame header, which
+    // decompress() relies on to allocate once and to check the length.
+    const size_t size = ZSTD_compressCCtx(context_.get(), frame.data(), frame.size(), bytes.data(),
+                                          bytes.size(), level_);
+    // Compression into a buffer of ZSTD_compressBound() bytes cannot fail
+    // except on allocation failure, which is fatal everywhere else too.
+    if (ZSTD_isError(size)) {
+        std::abort();
+    }
+    frame.resize(size);
+    return frame;
+}
+
+BlobDecompressor::BlobDecompressor() : context_(ZSTD_createDCtx()) {}
+
+Result<std::string, std::string> BlobDecompressor::decompress(std::string_view frame,
+                                                              uint64_t limit) {
+    const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
+        return fail(std::string("not a zstd frame with a recorded size"));
+    }
+    if (size > limit) {
+        return fail(fmt::format("frame claims {} bytes, more than the limit", size));
+    }
+    std::string bytes(size, '\0');
+    const size_t written =
+        ZSTD_decompressDCtx(context_.get(), bytes.data(), bytes.size(), frame.data(), frame.size());
+    if (ZSTD_isError(written)) {
+        return fail(fmt::format("corrupt zstd frame: {}", ZSTD_getErrorName(written)));
+    }
+    if (written != size) {
+        return fail(
+            fmt::format("zstd frame decoded to {} bytes, its header says {}", written, size));
+    }
+    return bytes;
+}
+
+}  // namespace vellum::store

@@ -1,0 +1,113 @@
+#include "store/index_schema.h"
+
+#include <fmt/format.h>
+
+#include <array>
+
+#include "common/sqlite.h"
+
+namespace vellum::store {
+namespace {
+
+// kMigrations[n] takes the schema from version n to n + 1. Never edit an
+// entry once released: add the next one.
+constexpr std::array<const char*, kIndexSchemaVersion> kMigrations = {
+    R"sql(
+-- A folder of one user. `user` is the user's name ASCII-lowercased, as the
+-- registry matches names. The counters are kept with every import so that
+-- SELECT and STATUS never count rows.
+CREATE TABLE folders (
+    id INTEGER PRIMARY KEY,
+    user TEXT NOT NULL,
+    name TEXT NOT NULL,
+    uid_validity INTEGER NOT NULL,
+    uid_next INTEGER NOT NULL DEFAULT 1,
+    highest_modseq INTEGER NOT NULL DEFAULT 0,
+    message_count INTEGER NOT NULL DEFAULT 0,
+    wire_bytes INTEGER NOT NULL DEFAULT 0,
+    special_use TEXT NOT NULL DEFAULT '',
+    UNIQUE (user, name)
+);
+
+-- One row per distinct message (SHA-256 of its exact bytes), shared by
+-- every folder that holds it. `body` and `text` are zstd frames; the large
+-- columns come last so that reading the small ones skips their pages.
+-- `text` is MessageAnalysis::text, whose body part starts at byte
+-- `body_text_offset` (SEARCH BODY looks only there).
+CREATE TABLE contents (
+    id INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    raw_size INTEGER NOT NULL,
+    wire_size INTEGER NOT NULL,
+    body_text_offset INTEGER NOT NULL,
+    from_field TEXT NOT NULL,
+    to_field TEXT NOT NULL,
+    cc_field TEXT NOT NULL,
+    bcc_field TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    in_reply_to TEXT NOT NULL,
+    references_field TEXT NOT NULL,
+    sent_date INTEGER,
+    sent_zone_minutes INTEGER NOT NULL,
+    structure BLOB NOT NULL,
+    text BLOB NOT NULL,
+    body BLOB NOT NULL
+);
+
+-- A message in a folder. UNIQUE (folder_id, content_id) makes a re-import
+-- of the same bytes into the same folder add nothing.
+CREATE TABLE messages (
+    folder_id INTEGER NOT NULL REFERENCES folders (id),
+    uid INTEGER NOT NULL,
+    content_id INTEGER NOT NULL REFERENCES contents (id),
+    internal_date INTEGER NOT NULL,
+    internal_zone_minutes INTEGER NOT NULL,
+    flags TEXT NOT NULL,
+    modseq INTEGER NOT NULL,
+    PRIMARY KEY (folder_id, uid),
+    UNIQUE (folder_id, content_id)
+) WITHOUT ROWID;
+
+-- Candidate filter for IMAP SEARCH's case-insensitive substring match:
+-- trigrams of contents.text, rowid = contents.id. Contentless and without
+-- positions to keep it small; matches are confirmed against contents.text.
+CREATE VIRTUAL TABLE text_index USING fts5(
+    text, content = '', detail = none, tokenize = 'trigram case_sensitive 0');
+)sql",
+};
+
+}  // namespace
+
+std::string index_user_key(std::string_view user) {
+    std::string key(user);
+    for (char& c : key) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return key;
+}
+
+std::filesystem::path index_file(const std::filesystem::path& instance_dir) {
+    return instance_dir / "archive.db";
+}
+
+Result<int, std::string> index_schema_version(sqlite3* db) {
+    return sqlite::user_version(db);
+}
+
+Status<std::string> migrate_index(sqlite3* db) {
+    // WAL: readers (the server) never block the importer, nor it them.
+    if (auto wal = sqlite::execute(db, "PRAGMA journal_mode = WAL"); !wal) {
+        return wal;
+    }
+    // NORMAL is durable across process crashes in WAL mode; only a power
+    // loss may lose the last transactions, never consistency.
+    if (auto sync = sqlite::execute(db, "PRAGMA synchronous = NORMAL"); !sync) {
+        return sync;
+    }
+    return sqlite::migrate(db, kMigrations, "the archive index");
+}
+
+}  // namespace vellum::store

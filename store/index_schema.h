@@ -1,0 +1,36 @@
+// The per-instance index, DATA/instances/<id>/archive.db: folders,
+// messages, the deduplicated contents with their compressed bytes, and the
+// full-text index. One SQLite file, so that one transaction covers a
+// message's index rows and its bytes (see docs/benchmarks.md, "Storage").
+#pragma once
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace vellum::store {
+
+// Every process waits this long for another's write lock before failing.
+inline constexpr int kIndexBusyTimeoutMs = 30'000;
+
+// How the index keys a user: the name ASCII-lowercased, as the registry
+// matches names, so that "Jon.Doe" and "jon.doe" share one archive.
+std::string index_user_key(std::string_view user);
+
+// The schema version this build reads and writes (PRAGMA user_version).
+inline constexpr int kIndexSchemaVersion = 1;
+
+std::filesystem::path index_file(const std::filesystem::path& instance_dir);
+
+// Switches the database to WAL and applies the migrations it lacks, each in
+// its own transaction. Refuses a database newer than this build.
+Status<std::string> migrate_index(sqlite3* db);
+
+// The database's user_version.
+Result<int, std::string> index_schema_version(sqlite3* db);
+
+}  // namespace vellum::store
