@@ -43,7 +43,10 @@ struct EnvelopeAddress {
     friend bool operator==(const EnvelopeAddress&, const EnvelopeAddress&) = default;
 };
 
-// ENVELOPE fields (RFC 3501 7.4.2), raw header values unfolded.
+// ENVELOPE fields (RFC 3501 7.4.2): raw header values without the blanks
+// after the colon, folding line ends kept (protocol/fetch_structure removes
+// them as Dovecot does; for the Subject, whether there were any decides
+// between quoted string and literal).
 struct Envelope {
     std::optional<std::string> date;
     std::optional<std::string> subject;
@@ -57,7 +60,9 @@ struct MimePart {
     PartRange header;  // header block including the blank line that ends it
     PartRange body;
     // Content-Type, with RFC 2045 defaults applied where absent.
-    std::string type;  // as Dovecot reports it (see the implementation)
+    // In the message's own case; empty when Content-Type is unreadable
+    // (Dovecot reports "" then).
+    std::string type;
     std::string subtype;
     std::vector<ContentParameter> type_parameters;
     std::optional<std::string> content_id;
@@ -68,9 +73,13 @@ struct MimePart {
     std::vector<ContentParameter> disposition_parameters;
     std::optional<std::string> language;  // raw list text
     std::optional<std::string> location;
-    // multipart/*: the parts; message/rfc822 (and message/global): exactly
-    // one child, the encapsulated message, whose envelope is set.
+    // multipart/*: the parts; message/rfc822: exactly one child, the
+    // encapsulated message, whose envelope is set. (message/global stays a
+    // leaf, as in Dovecot 2.3.) A multipart without boundary, without any
+    // boundary line, or beyond the nesting limit has no children.
     std::vector<MimePart> children;
+    // Set on the root (the message's own ENVELOPE) and on the encapsulated
+    // message of a message/rfc822 part.
     std::optional<Envelope> envelope;
     friend bool operator==(const MimePart&, const MimePart&) = default;
 };
