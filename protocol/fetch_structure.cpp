@@ -229,10 +229,15 @@ void append_multipart(std::string& out, const MimePart& part, bool extension_dat
 
 void append_leaf(std::string& out, const MimePart& part, bool extension_data) {
     bool text = is_type(part, "text");
+    bool encapsulated = part.children.size() == 1 && part.children.front().envelope;
     out += '(';
-    append_string(out, part.type);
-    out += ' ';
-    append_string(out, part.subtype);
+    if (encapsulated) {
+        out += "\"message\" \"rfc822\"";  // Dovecot's spelling, whatever the header's
+    } else {
+        append_string(out, part.type);
+        out += ' ';
+        append_string(out, part.subtype);
+    }
     out += ' ';
     append_parameters(out, part.type_parameters, text);
     out += ' ';
@@ -246,8 +251,7 @@ void append_leaf(std::string& out, const MimePart& part, bool extension_data) {
     if (text) {
         out += ' ';
         out += std::to_string(part.body.lines);
-    } else if (is_type(part, "message") && part.children.size() == 1 &&
-               part.children.front().envelope) {
+    } else if (encapsulated) {
         const MimePart& message = part.children.front();
         out += ' ';
         out += render_envelope(*message.envelope);

@@ -69,6 +69,9 @@ std::vector<ContentParameter> join_continuations(std::vector<ContentParameter> r
         }
         found->second.push_back({name->section, name->extended, std::move(parameter.value)});
     }
+    // Dovecot lists continued parameters sorted by name.
+    std::stable_sort(continued.begin(), continued.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [base, sections] : continued) {
         std::vector<bool> seen(sections.size(), false);
         bool complete = true;
@@ -98,6 +101,27 @@ std::vector<ContentParameter> join_continuations(std::vector<ContentParameter> r
         out.push_back({extended ? base + "*" : base, std::move(value)});
     }
     return out;
+}
+
+// An unquoted parameter value: a token (RFC 2045 5.1), so that
+// "boundary=----=_Part" is "----" as in Dovecot; but a value that does not
+// even start with a token character, such as name==?utf-8?B?...?=, is kept
+// whole up to whitespace, ';' or a quote, as Dovecot does.
+std::string unquoted_value(HeaderTokens& tokens) {
+    std::string value = tokens.mime_token();
+    if (!value.empty()) {
+        return value;
+    }
+    while (!tokens.at_end()) {
+        char c = tokens.peek();
+        auto byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte == 0x7f || c == ';' || c == '"') {
+            break;
+        }
+        value += c;
+        tokens.advance();
+    }
+    return value;
 }
 
 }  // namespace
@@ -132,9 +156,12 @@ std::vector<ContentParameter> parse_parameters(std::string_view text) {
         tokens.skip_cfws();
         std::string value;
         if (auto quoted = tokens.quoted_string()) {
+            if (!tokens.last_quoted_terminated()) {
+                break;  // Dovecot drops a value whose quote never closes
+            }
             value = std::move(*quoted);
         } else {
-            value = tokens.mime_token();
+            value = unquoted_value(tokens);
         }
         raw.push_back({std::move(name), std::move(value)});
     }
@@ -154,18 +181,23 @@ ContentTypeValue parse_content_type(std::string_view value) {
         tokens.advance();
         tokens.skip_cfws();
         out.subtype = tokens.mime_token();
+        tokens.skip_cfws();
+    }
+    if (!tokens.at_end() && tokens.peek() != ';') {
+        return {};  // "text plain", "text/plain>": Dovecot reports "" ""
     }
     out.parameters = parse_parameters(tokens.rest());
     return out;
 }
 
-std::optional<DispositionValue> parse_content_disposition(std::string_view value) {
+DispositionValue parse_content_disposition(std::string_view value) {
     HeaderTokens tokens(value);
     tokens.skip_cfws();
     DispositionValue out;
     out.type = tokens.mime_token();
-    if (out.type.empty()) {
-        return std::nullopt;
+    tokens.skip_cfws();
+    if (out.type.empty() || (!tokens.at_end() && tokens.peek() != ';')) {
+        return {};
     }
     out.parameters = parse_parameters(tokens.rest());
     return out;
@@ -175,7 +207,8 @@ std::optional<std::string> parse_single_token(std::string_view value) {
     HeaderTokens tokens(value);
     tokens.skip_cfws();
     std::string token = tokens.mime_token();
-    if (token.empty()) {
+    tokens.skip_cfws();
+    if (token.empty() || !tokens.at_end()) {
         return std::nullopt;
     }
     return token;

@@ -28,8 +28,9 @@ struct DispositionValue {
     std::vector<ContentParameter> parameters;
 };
 
-// nullopt when the value has no disposition type token.
-std::optional<DispositionValue> parse_content_disposition(std::string_view value);
+// A broken value (no type token, or garbage after it) gives an empty type
+// and no parameters, which Dovecot reports as ("" NIL).
+DispositionValue parse_content_disposition(std::string_view value);
 
 // The parameter list after a type: `; name=value` pairs (RFC 2045 5.1),
 // RFC 2231 continuations (name*0, name*1*, ...) joined into one parameter
@@ -37,8 +38,8 @@ std::optional<DispositionValue> parse_content_disposition(std::string_view value
 // RFC 2231 charset'language'%XX form).
 std::vector<ContentParameter> parse_parameters(std::string_view text);
 
-// The first token of the value (Content-Transfer-Encoding and the like);
-// nullopt when there is none.
+// The value when it is one token (Content-Transfer-Encoding); nullopt when
+// it is empty or has more than a token ("quoted printable", "text/html").
 std::optional<std::string> parse_single_token(std::string_view value);
 
 // Content-Language: the language tags, in order.

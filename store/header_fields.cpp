@@ -1,5 +1,7 @@
 #include "store/header_fields.h"
 
+#include "store/structure_lines.h"
+
 namespace vellum::store {
 namespace {
 
@@ -15,7 +17,7 @@ char lower(char c) {
 struct Line {
     std::string_view text;  // without LF and a CR before it
     size_t next = 0;        // offset after the LF (or the end of data)
-    size_t eol_length = 0;  // 0, 1 (LF) or 2 (CRLF)
+    size_t eol_length = 0;  // 0, or the LF and the CRs before it (line_end_crs)
 };
 
 Line line_at(std::string_view data, size_t pos) {
@@ -23,13 +25,8 @@ Line line_at(std::string_view data, size_t pos) {
     if (lf == std::string_view::npos) {
         return {data.substr(pos), data.size(), 0};
     }
-    size_t end = lf;
-    size_t eol = 1;
-    if (end > pos && data[end - 1] == '\r') {
-        --end;
-        eol = 2;
-    }
-    return {data.substr(pos, end - pos), lf + 1, eol};
+    size_t crs = line_end_crs(data, lf, pos);
+    return {data.substr(pos, lf - crs - pos), lf + 1, crs + 1};
 }
 
 HeaderField make_field(std::string_view data, size_t start, size_t end) {
@@ -127,6 +124,15 @@ const HeaderField* find_field(const HeaderBlock& block, std::string_view name) {
     for (const HeaderField& field : block.fields) {
         if (field.has_colon && equals_ignoring_case(field.name, name)) {
             return &field;
+        }
+    }
+    return nullptr;
+}
+
+const HeaderField* find_last_field(const HeaderBlock& block, std::string_view name) {
+    for (auto field = block.fields.rbegin(); field != block.fields.rend(); ++field) {
+        if (field->has_colon && equals_ignoring_case(field->name, name)) {
+            return &*field;
         }
     }
     return nullptr;

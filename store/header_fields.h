@@ -46,5 +46,7 @@ bool equals_ignoring_case(std::string_view a, std::string_view b);
 
 // The first field named `name` (case-insensitive), or nullptr.
 const HeaderField* find_field(const HeaderBlock& block, std::string_view name);
+// The last one, or nullptr.
+const HeaderField* find_last_field(const HeaderBlock& block, std::string_view name);
 
 }  // namespace vellum::store

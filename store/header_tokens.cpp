@@ -86,6 +86,7 @@ std::optional<std::string> HeaderTokens::quoted_string() {
     }
     ++pos_;
     std::string out;
+    last_quoted_terminated_ = true;
     while (!at_end()) {
         char c = text_[pos_++];
         if (c == '"') {
@@ -100,6 +101,7 @@ std::optional<std::string> HeaderTokens::quoted_string() {
         }
         out += c;
     }
+    last_quoted_terminated_ = false;
     return out;
 }
 

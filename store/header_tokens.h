@@ -32,6 +32,8 @@ public:
     // line ends dropped); nullopt if the cursor is not at '"'. An
     // unterminated string runs to the end.
     std::optional<std::string> quoted_string();
+    // Whether the last quoted_string() found its closing quote.
+    bool last_quoted_terminated() const { return last_quoted_terminated_; }
 
     static bool is_tspecial(char c);
     static bool is_atext(char c);
@@ -39,6 +41,7 @@ public:
 private:
     std::string_view text_;
     size_t pos_ = 0;
+    bool last_quoted_terminated_ = true;
 };
 
 }  // namespace vellum::store

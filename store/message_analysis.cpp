@@ -146,7 +146,7 @@ MessageAnalysis analyze_message(std::string_view raw) {
     LineIndex lines(raw);
     analysis.root = scan_structure(raw, lines);
     analysis.raw_size = raw.size();
-    analysis.wire_size = raw.size() + lines.bare_lfs_before(raw.size());
+    analysis.wire_size = lines.wire_offset(raw.size());
     analysis.fields = search_fields(parse_header_block(slice(raw, analysis.root.header)));
     TextCollector text(raw);
     text.part(analysis.root, true);

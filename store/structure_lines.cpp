@@ -13,6 +13,36 @@ uint64_t count_before(const std::vector<uint64_t>& positions, uint64_t pos) {
 
 }  // namespace
 
+size_t line_end_crs(std::string_view data, size_t lf, size_t floor) {
+    size_t crs = 0;
+    while (crs < 2 && lf > floor + crs && data[lf - crs - 1] == '\r') {
+        ++crs;
+    }
+    return crs;
+}
+
+std::string wire_bytes(std::string_view raw, uint64_t begin, uint64_t end) {
+    std::string out;
+    if (begin >= end || end > raw.size()) {
+        return out;
+    }
+    out.reserve(static_cast<size_t>(end - begin) + static_cast<size_t>(end - begin) / 16);
+    for (auto pos = static_cast<size_t>(begin); pos < end; ++pos) {
+        char c = raw[pos];
+        if (c == '\r') {
+            bool before_lf = pos + 1 < raw.size() && raw[pos + 1] == '\n';
+            bool after_cr = pos > 0 && raw[pos - 1] == '\r';
+            if ((before_lf && after_cr) || pos + 1 == raw.size()) {
+                continue;  // Dovecot does not store it
+            }
+        } else if (c == '\n' && (pos == 0 || raw[pos - 1] != '\r')) {
+            out += '\r';
+        }
+        out += c;
+    }
+    return out;
+}
+
 LineIndex::LineIndex(std::string_view raw) {
     const char* begin = raw.data();
     const char* end = begin + raw.size();
@@ -27,13 +57,18 @@ LineIndex::LineIndex(std::string_view raw) {
         line_feeds_.push_back(pos);
         if (lf == begin || lf[-1] != '\r') {
             bare_line_feeds_.push_back(pos);
+        } else if (lf - begin >= 2 && lf[-2] == '\r') {
+            dropped_crs_.push_back(pos - 1);
         }
         at = lf + 1;
     }
+    if (!raw.empty() && raw.back() == '\r') {
+        dropped_crs_.push_back(raw.size() - 1);
+    }
 }
 
-uint64_t LineIndex::bare_lfs_before(uint64_t pos) const {
-    return count_before(bare_line_feeds_, pos);
+uint64_t LineIndex::wire_offset(uint64_t pos) const {
+    return pos + count_before(bare_line_feeds_, pos) - count_before(dropped_crs_, pos);
 }
 
 uint32_t LineIndex::lines_between(uint64_t begin, uint64_t end) const {
@@ -44,8 +79,8 @@ PartRange LineIndex::range(uint64_t begin, uint64_t end) const {
     PartRange out;
     out.raw_offset = begin;
     out.raw_length = end - begin;
-    out.wire_offset = begin + bare_lfs_before(begin);
-    out.wire_length = end + bare_lfs_before(end) - out.wire_offset;
+    out.wire_offset = wire_offset(begin);
+    out.wire_length = wire_offset(end) - out.wire_offset;
     out.lines = lines_between(begin, end);
     return out;
 }

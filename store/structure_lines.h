@@ -1,9 +1,18 @@
-// Where the line ends of a message are, so that any byte range can be
-// converted to its size as served (RFC 3501 wants CRLF; Dovecot sends every
-// bare LF as CRLF) and its line count in O(log n).
+// Line ends as Dovecot sees them, and byte ranges as it serves them.
+//
+// Dovecot stores an APPENDed message with LF line ends (it drops the one CR
+// right before each LF) and sends every LF as CRLF. Clients therefore see:
+//   LF            as CRLF          (one byte more)
+//   CR LF         as CRLF
+//   CR CR... LF   with one CR less (one byte less)
+//   a CR as the very last byte of the message: dropped
+// and a line whose end is CR CR LF is an empty line. We keep the original
+// bytes and compute what Dovecot would serve from them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -11,12 +20,20 @@
 
 namespace vellum::store {
 
+// How many CRs before the LF at `lf` (not before `floor`) belong to the
+// line end: 0 for a bare LF, 1 for CR LF, 2 for CR CR LF and longer runs
+// (Dovecot's stored form has one CR less; the rest is CR LF).
+size_t line_end_crs(std::string_view data, size_t lf, size_t floor = 0);
+
+// The bytes of raw[begin, end) as served (see above).
+std::string wire_bytes(std::string_view raw, uint64_t begin, uint64_t end);
+
 class LineIndex {
 public:
     explicit LineIndex(std::string_view raw);
 
-    // Number of bare LFs (not preceded by CR) before raw offset `pos`.
-    uint64_t bare_lfs_before(uint64_t pos) const;
+    // The offset as served of raw offset `pos`.
+    uint64_t wire_offset(uint64_t pos) const;
     // Number of LFs in [begin, end).
     uint32_t lines_between(uint64_t begin, uint64_t end) const;
     // The PartRange of raw bytes [begin, end).
@@ -24,7 +41,8 @@ public:
 
 private:
     std::vector<uint64_t> line_feeds_;
-    std::vector<uint64_t> bare_line_feeds_;
+    std::vector<uint64_t> bare_line_feeds_;  // served with a CR added
+    std::vector<uint64_t> dropped_crs_;      // not served
 };
 
 }  // namespace vellum::store

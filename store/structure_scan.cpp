@@ -90,7 +90,7 @@ private:
             return {raw_.substr(pos), raw_.size()};
         }
         size_t lf = static_cast<size_t>(static_cast<const char*>(found) - raw_.data());
-        size_t end = (lf > pos && raw_[lf - 1] == '\r') ? lf - 1 : lf;
+        size_t end = lf - line_end_crs(raw_, lf, pos);
         return {raw_.substr(pos, end - pos), lf + 1};
     }
 
@@ -114,14 +114,10 @@ private:
     // Where content that a boundary line at `line_start` ends stops: before
     // the line end preceding it, but never before `floor`.
     size_t end_before(size_t line_start, size_t floor) const {
-        size_t end = line_start;
-        if (end > floor && raw_[end - 1] == '\n') {
-            --end;
-            if (end > floor && raw_[end - 1] == '\r') {
-                --end;
-            }
+        if (line_start <= floor || raw_[line_start - 1] != '\n') {
+            return line_start;
         }
-        return end;
+        return line_start - 1 - line_end_crs(raw_, line_start - 1, floor);
     }
 
     size_t end_for(const std::optional<BoundaryHit>& hit, size_t floor) const {
@@ -154,11 +150,10 @@ private:
         part.md5 = trimmed_field(header, "Content-MD5");
         part.location = trimmed_field(header, "Content-Location");
         part.language = trimmed_field(header, "Content-Language");
-        if (const HeaderField* field = find_field(header, "Content-Disposition")) {
-            if (auto disposition = parse_content_disposition(field->value)) {
-                part.disposition = std::move(disposition->type);
-                part.disposition_parameters = std::move(disposition->parameters);
-            }
+        if (const HeaderField* field = find_last_field(header, "Content-Disposition")) {
+            DispositionValue disposition = parse_content_disposition(field->value);
+            part.disposition = std::move(disposition.type);
+            part.disposition_parameters = std::move(disposition.parameters);
         }
     }
 
@@ -183,14 +178,20 @@ private:
         read_content_fields(header, digest_child, part);
 
         std::optional<BoundaryHit> hit;
+        // The part never ends before the parts inside it: a child whose
+        // header ended right at the boundary keeps its line end.
+        size_t floor = body_start;
         if (header_hit) {
             hit = header_hit;  // header cut short by a boundary: no body
         } else if (depth < limits_.max_depth && parts_ < limits_.max_parts &&
                    equals_ignoring_case(part.type, "multipart")) {
             const ContentParameter* boundary = find_parameter(part.type_parameters, "boundary");
             if (boundary != nullptr && !boundary->value.empty()) {
-                hit = scan_multipart(body_start, depth, boundary->value,
-                                     equals_ignoring_case(part.subtype, "digest"), part);
+                MultipartEnd end =
+                    scan_multipart(body_start, depth, boundary->value,
+                                   equals_ignoring_case(part.subtype, "digest"), part);
+                hit = end.hit;
+                floor = end.last_child_end;
             } else {
                 hit = find_boundary(body_start);
             }
@@ -200,36 +201,47 @@ private:
             message.part.envelope = build_envelope(parse_header_block(
                 raw_.substr(message.part.header.raw_offset, message.part.header.raw_length)));
             hit = message.hit;
+            floor = message.end;
             part.children.push_back(std::move(message.part));
         } else {
             hit = find_boundary(body_start);
         }
-        out.end = end_for(hit, body_start);
+        out.end = end_for(hit, floor);
         part.body = lines_.range(body_start, out.end);
         out.hit = hit;
         return out;
     }
 
-    // The children of a multipart whose body starts at `body_start`; returns
-    // the boundary line of an enclosing multipart that ended it, if any.
-    std::optional<BoundaryHit> scan_multipart(size_t body_start, unsigned depth,
-                                              const std::string& boundary, bool digest,
-                                              MimePart& part) {
+    struct MultipartEnd {
+        std::optional<BoundaryHit> hit;  // of an enclosing multipart, if any
+        size_t last_child_end = 0;       // or the end of the close delimiter line
+    };
+
+    // Adds the children of a multipart whose body starts at `body_start`.
+    MultipartEnd scan_multipart(size_t body_start, unsigned depth, const std::string& boundary,
+                                bool digest, MimePart& part) {
         boundaries_.push_back(boundary);
         size_t level = boundaries_.size() - 1;
         std::optional<BoundaryHit> hit = find_boundary(body_start);
-        while (hit && hit->level == level && !hit->close && parts_ < limits_.max_parts) {
+        size_t last_child_end = body_start;
+        // A boundary line that the message ends in, without a line end,
+        // ends the part before it but starts none (as in Dovecot).
+        while (hit && hit->level == level && !hit->close && parts_ < limits_.max_parts &&
+               raw_[hit->line_next - 1] == '\n') {
             ScannedPart child = part_at(hit->line_next, depth + 1, digest);
             part.children.push_back(std::move(child.part));
             hit = child.hit;
+            last_child_end = child.end;
         }
         boundaries_.pop_back();
         if (hit && hit->level == level) {
             // Closed (or out of parts): the rest up to an enclosing boundary
-            // is epilogue (RFC 2046 5.1.1).
+            // is epilogue (RFC 2046 5.1.1). The close delimiter keeps its
+            // own line end, even when an enclosing boundary follows at once.
+            last_child_end = hit->line_next;
             hit = find_boundary(hit->line_next);
         }
-        return hit;
+        return {hit, last_child_end};
     }
 
     std::string_view raw_;
