@@ -7,6 +7,7 @@
 
 #include "store/blob_codec.h"
 #include "store/index_connection_pool.h"
+#include "store/index_fields.h"
 #include "store/index_schema.h"
 #include "store/search_text.h"
 
@@ -29,24 +30,41 @@ constexpr const char* kMessagesSql = R"sql(
     FROM messages m JOIN contents c ON c.id = m.content_id
     WHERE m.folder_id = ? ORDER BY m.uid)sql";
 
-constexpr const char* kBodySql = "SELECT body, raw_size FROM contents WHERE hash = ?";
-constexpr const char* kStructureSql = "SELECT structure FROM contents WHERE hash = ?";
-constexpr const char* kFieldsSql = R"sql(
-    SELECT from_field, to_field, cc_field, bcc_field, subject, message_id, in_reply_to,
-           references_field, sent_date, sent_zone_minutes
+constexpr const char* kContentSql = R"sql(
+    SELECT data, raw_size, text_size, structure_size, fields_size, sent_date, sent_zone_minutes
     FROM contents WHERE hash = ?)sql";
-
 constexpr const char* kScanTextSql = R"sql(
-    SELECT m.uid, c.text, c.body_text_offset
+    SELECT m.uid, c.data, c.raw_size, c.text_size, c.structure_size, c.fields_size,
+           c.body_text_offset
     FROM messages m JOIN contents c ON c.id = m.content_id
     WHERE m.folder_id = ? ORDER BY m.uid)sql";
 
 constexpr const char* kCandidateTextSql = R"sql(
-    SELECT m.uid, c.text, c.body_text_offset
+    SELECT m.uid, c.data, c.raw_size, c.text_size, c.structure_size, c.fields_size,
+           c.body_text_offset
     FROM messages m JOIN contents c ON c.id = m.content_id
     WHERE m.folder_id = ?
       AND m.content_id IN (SELECT rowid FROM text_index WHERE text_index MATCH ?)
     ORDER BY m.uid)sql";
+
+// Decompresses a content row's frame (`data` in column `first`, then the
+// four sizes) and hands its parts to `use`.
+template <typename Use>
+Status<std::string> with_content_parts(const sqlite::Statement& row, int first,
+                                       BlobDecompressor& decompressor, Use&& use) {
+    auto decompressed = decompressor.decompress(row.blob(first));
+    if (!decompressed) {
+        return fail(decompressed.error());
+    }
+    const auto size = [&](int column) { return static_cast<uint64_t>(row.integer(column)); };
+    auto parts = split_content(
+        *decompressed, {size(first + 1), size(first + 2), size(first + 3), size(first + 4)});
+    if (!parts) {
+        return fail(parts.error());
+    }
+    use(*parts);
+    return Done{};
+}
 
 FolderInfo folder_from_row(const sqlite::Statement& row) {
     FolderInfo folder;
@@ -132,72 +150,44 @@ public:
     }
 
     Result<std::string, std::string> message_bytes(std::string_view content_hash) override {
-        std::optional<Result<std::string, std::string>> out;
-        auto done = with_statement(kBodySql, [&](sqlite::Statement& query) {
-            query.bind(1, content_hash);
-            return for_each_row(query, [&](const sqlite::Statement& row) {
-                BlobDecompressor decompressor;
-                auto bytes = decompressor.decompress(row.blob(0));
-                if (bytes && bytes->size() != static_cast<uint64_t>(row.integer(1))) {
-                    out = fail(fmt::format("stored message {} has the wrong size", content_hash));
-                } else {
-                    out = std::move(bytes);
-                }
-            });
-        });
-        if (!done) {
-            return fail(done.error());
+        std::string out;
+        auto found = with_content(
+            content_hash, [&](const ContentParts& parts, const auto&) { out = parts.message; });
+        if (!found) {
+            return fail(found.error());
         }
-        if (!out) {
-            return fail(fmt::format("no message {}", content_hash));
-        }
-        return std::move(*out);
+        return out;
     }
 
     Result<MimePart, std::string> structure(std::string_view content_hash) override {
-        std::optional<std::string> encoded;
-        auto done = with_statement(kStructureSql, [&](sqlite::Statement& query) {
-            query.bind(1, content_hash);
-            return for_each_row(
-                query, [&](const sqlite::Statement& row) { encoded = std::string(row.blob(0)); });
+        std::optional<Result<MimePart, std::string>> out;
+        auto found = with_content(content_hash, [&](const ContentParts& parts, const auto&) {
+            out = decode_structure(parts.structure);
         });
-        if (!done) {
-            return fail(done.error());
+        if (!found) {
+            return fail(found.error());
         }
-        if (!encoded) {
-            return fail(fmt::format("no message {}", content_hash));
-        }
-        return decode_structure(*encoded);
+        return std::move(*out);
     }
 
     Result<SearchFields, std::string> search_fields(std::string_view content_hash) override {
-        std::optional<SearchFields> out;
-        auto done = with_statement(kFieldsSql, [&](sqlite::Statement& query) {
-            query.bind(1, content_hash);
-            return for_each_row(query, [&](const sqlite::Statement& row) {
-                SearchFields fields;
-                fields.from = row.text(0);
-                fields.to = row.text(1);
-                fields.cc = row.text(2);
-                fields.bcc = row.text(3);
-                fields.subject = row.text(4);
-                fields.message_id = row.text(5);
-                fields.in_reply_to = row.text(6);
-                fields.references = row.text(7);
-                if (!row.is_null(8)) {
-                    fields.date = row.integer(8);
-                }
-                fields.date_zone_minutes = static_cast<int>(row.integer(9));
-                out = std::move(fields);
-            });
-        });
-        if (!done) {
-            return fail(done.error());
+        SearchFields fields;
+        Status<std::string> decoded = Done{};
+        auto found = with_content(content_hash,
+                                  [&](const ContentParts& parts, const sqlite::Statement& row) {
+                                      decoded = decode_search_fields(parts.fields, fields);
+                                      if (!row.is_null(5)) {
+                                          fields.date = row.integer(5);
+                                      }
+                                      fields.date_zone_minutes = static_cast<int>(row.integer(6));
+                                  });
+        if (!found) {
+            return fail(found.error());
         }
-        if (!out) {
-            return fail(fmt::format("no message {}", content_hash));
+        if (!decoded) {
+            return fail(decoded.error());
         }
-        return std::move(*out);
+        return fields;
     }
 
     Result<std::vector<uint32_t>, std::string> search_text(int64_t folder_id,
@@ -220,18 +210,20 @@ public:
                         out.push_back(uid);
                         return;
                     }
-                    auto text = decompressor.decompress(row.blob(1));
-                    if (!text) {
-                        broken = fmt::format("stored text of UID {}: {}", uid, text.error());
-                        return;
-                    }
-                    std::string_view searched = *text;
-                    if (body_only) {
-                        const auto offset = static_cast<uint64_t>(row.integer(2));
-                        searched = searched.substr(std::min<uint64_t>(offset, searched.size()));
-                    }
-                    if (fold_case(searched).find(folded_needle) != std::string::npos) {
-                        out.push_back(uid);
+                    auto matched =
+                        with_content_parts(row, 1, decompressor, [&](const ContentParts& parts) {
+                            std::string_view searched = parts.text;
+                            if (body_only) {
+                                const auto offset = static_cast<uint64_t>(row.integer(6));
+                                searched =
+                                    searched.substr(std::min<uint64_t>(offset, searched.size()));
+                            }
+                            if (fold_case(searched).find(folded_needle) != std::string::npos) {
+                                out.push_back(uid);
+                            }
+                        });
+                    if (!matched) {
+                        broken = fmt::format("stored content of UID {}: {}", uid, matched.error());
                     }
                 });
             });
@@ -245,6 +237,35 @@ public:
     }
 
 private:
+    // Calls use(parts) with the content's decompressed parts.
+    template <typename Use>
+    Status<std::string> with_content(std::string_view content_hash, Use&& use) {
+        bool found = false;
+        std::optional<std::string> broken;
+        BlobDecompressor decompressor;
+        auto done = with_statement(kContentSql, [&](sqlite::Statement& query) {
+            query.bind(1, content_hash);
+            return for_each_row(query, [&](const sqlite::Statement& row) {
+                found = true;
+                if (auto used = with_content_parts(
+                        row, 0, decompressor, [&](const ContentParts& parts) { use(parts, row); });
+                    !used) {
+                    broken = fmt::format("stored message {}: {}", content_hash, used.error());
+                }
+            });
+        });
+        if (!done) {
+            return done;
+        }
+        if (broken) {
+            return fail(*broken);
+        }
+        if (!found) {
+            return fail(fmt::format("no message {}", content_hash));
+        }
+        return Done{};
+    }
+
     // Runs `use(statement)` on a borrowed connection; without a database yet
     // there is nothing to read, which `use` never sees.
     template <typename Use>

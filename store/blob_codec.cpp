@@ -45,4 +45,19 @@ Result<std::string, std::string> BlobDecompressor::decompress(std::string_view f
     return bytes;
 }
 
+Result<ContentParts, std::string> split_content(std::string_view decompressed,
+                                                const ContentSizes& sizes) {
+    const uint64_t total = sizes.raw + sizes.text + sizes.structure + sizes.fields;
+    if (total != decompressed.size()) {
+        return fail(fmt::format("stored frame holds {} bytes, its recorded parts {}",
+                                decompressed.size(), total));
+    }
+    ContentParts parts;
+    parts.message = decompressed.substr(0, sizes.raw);
+    parts.text = decompressed.substr(sizes.raw, sizes.text);
+    parts.structure = decompressed.substr(sizes.raw + sizes.text, sizes.structure);
+    parts.fields = decompressed.substr(sizes.raw + sizes.text + sizes.structure);
+    return parts;
+}
+
 }  // namespace vellum::store

@@ -1,5 +1,5 @@
-// The compression of what the index stores per content: the message bytes
-// and their decoded text, each one zstd frame that records its own size.
+// The compression of what the index stores per content: one zstd frame,
+// recording its own size, of the message bytes, decoded text and structure.
 #pragma once
 
 #include <zstd.h>
@@ -12,9 +12,9 @@
 
 namespace vellum::store {
 
-// Level 3 (zstd's default) is the choice measured in docs/benchmarks.md:
-// levels above it cost import speed for a few percent of store size.
-inline constexpr int kBlobCompressionLevel = 3;
+// Level 9 is the choice measured in docs/benchmarks.md: messages are small,
+// so levels 1 to 12 differ by a few percent in size and not in speed.
+inline constexpr int kBlobCompressionLevel = 9;
 
 // One per thread: a compression context is reused across messages, which
 // saves its allocation on every call.
@@ -47,5 +47,26 @@ private:
     };
     std::unique_ptr<ZSTD_DCtx, Free> context_;
 };
+
+// A content's stored frame, decompressed: the message, its decoded text
+// encoded structure and search fields, end to end.
+struct ContentParts {
+    std::string_view message;
+    std::string_view text;
+    std::string_view structure;
+    std::string_view fields;
+};
+
+struct ContentSizes {
+    uint64_t raw = 0;
+    uint64_t text = 0;
+    uint64_t structure = 0;
+    uint64_t fields = 0;
+};
+
+// Splits `decompressed` by the sizes the index records; fails if they do
+// not add up.
+Result<ContentParts, std::string> split_content(std::string_view decompressed,
+                                                const ContentSizes& sizes);
 
 }  // namespace vellum::store

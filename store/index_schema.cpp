@@ -6,6 +6,8 @@
 
 #include "common/sqlite.h"
 
+#define VELLUM_INDEX_PAGE_SIZE "1024"
+
 namespace vellum::store {
 namespace {
 
@@ -30,29 +32,26 @@ CREATE TABLE folders (
 );
 
 -- One row per distinct message (SHA-256 of its exact bytes), shared by
--- every folder that holds it. `body` and `text` are zstd frames; the large
--- columns come last so that reading the small ones skips their pages.
--- `text` is MessageAnalysis::text, whose body part starts at byte
--- `body_text_offset` (SEARCH BODY looks only there).
+-- every folder that holds it. `data` is one zstd frame of the message bytes,
+-- then its decoded text (MessageAnalysis::text, text_size bytes, whose body
+-- part starts at body_text_offset), then its encoded structure
+-- (structure_size bytes), then its search fields (fields_size bytes,
+-- index_fields.h): one frame because the text repeats most of the
+-- message and compresses to little next to it, and one blob per row wastes
+-- the least of SQLite's overflow pages. It comes last so that reading the
+-- small columns skips its pages.
 CREATE TABLE contents (
     id INTEGER PRIMARY KEY,
     hash TEXT NOT NULL UNIQUE,
     raw_size INTEGER NOT NULL,
     wire_size INTEGER NOT NULL,
+    text_size INTEGER NOT NULL,
+    structure_size INTEGER NOT NULL,
     body_text_offset INTEGER NOT NULL,
-    from_field TEXT NOT NULL,
-    to_field TEXT NOT NULL,
-    cc_field TEXT NOT NULL,
-    bcc_field TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    message_id TEXT NOT NULL,
-    in_reply_to TEXT NOT NULL,
-    references_field TEXT NOT NULL,
+    fields_size INTEGER NOT NULL,
     sent_date INTEGER,
     sent_zone_minutes INTEGER NOT NULL,
-    structure BLOB NOT NULL,
-    text BLOB NOT NULL,
-    body BLOB NOT NULL
+    data BLOB NOT NULL
 );
 
 -- A message in a folder. UNIQUE (folder_id, content_id) makes a re-import
@@ -98,6 +97,15 @@ Result<int, std::string> index_schema_version(sqlite3* db) {
 }
 
 Status<std::string> migrate_index(sqlite3* db) {
+    // Both only take effect on a new, empty file. Small pages: most
+    // messages are a few KB, and each row's compressed frame wastes half an
+    // overflow page on average (docs/benchmarks.md). Incremental vacuum: the
+    // importer gives back the pages its final FTS merge frees.
+    if (auto set = sqlite::execute(
+            db, "PRAGMA page_size = " VELLUM_INDEX_PAGE_SIZE "; PRAGMA auto_vacuum = INCREMENTAL");
+        !set) {
+        return set;
+    }
     // WAL: readers (the server) never block the importer, nor it them.
     if (auto wal = sqlite::execute(db, "PRAGMA journal_mode = WAL"); !wal) {
         return wal;

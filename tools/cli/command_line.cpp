@@ -76,9 +76,11 @@ Result<ParsedCommand, UsageError> parse_command(const CommandSpec& spec,
         return fail(
             UsageError{fmt::format("missing {}", spec.positionals[parsed.positionals.size()])});
     }
-    if (parsed.positionals.size() > spec.positionals.size()) {
-        return fail(UsageError{
-            fmt::format("unexpected argument '{}'", parsed.positionals[spec.positionals.size()])});
+    const size_t most = spec.optional_positionals == kAnyNumber
+                            ? parsed.positionals.size()
+                            : spec.positionals.size() + spec.optional_positionals;
+    if (parsed.positionals.size() > most) {
+        return fail(UsageError{fmt::format("unexpected argument '{}'", parsed.positionals[most])});
     }
     for (const RequiredOption& required : spec.required_options) {
         if (!parsed.has(required.name)) {

@@ -44,7 +44,11 @@ struct CommandSpec {
     std::vector<OptionSpec> options;
     std::vector<RequiredOption> required_options;
     CommandHandler run;
+    // After `positionals`: how many more may follow (kAnyNumber: no limit).
+    size_t optional_positionals = 0;
 };
+
+inline constexpr size_t kAnyNumber = static_cast<size_t>(-1);
 
 struct ParsedCommand {
     std::vector<std::string> positionals;

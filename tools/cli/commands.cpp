@@ -10,6 +10,9 @@ std::span<const CommandGroup> command_groups() {
     static const CommandGroup groups[] = {
         {"instance", "manage instances (tenants) and their aliases", instance_commands()},
         {"user", "manage the users of an instance, their passwords and grants", user_commands()},
+        {"import", "import mail (.eml, mbox, Maildir) into a user's archive", import_command()},
+        {"verify", "check the stored messages and the index of instances", verify_command()},
+        {"stats", "count the users, folders, messages and bytes of instances", stats_command()},
     };
     return groups;
 }

@@ -16,14 +16,23 @@ struct CommandContext {
     std::filesystem::path data_dir;
 };
 
+// A group of subcommands ("vellum user add"), or a command of its own
+// ("vellum import"): a group whose one command has an empty name.
 struct CommandGroup {
     std::string_view name;
     std::string_view summary;
     std::span<const CommandSpec> commands;
+
+    const CommandSpec* standalone() const {
+        return commands.size() == 1 && commands[0].name.empty() ? &commands[0] : nullptr;
+    }
 };
 
 std::span<const CommandSpec> instance_commands();
 std::span<const CommandSpec> user_commands();
+std::span<const CommandSpec> import_command();
+std::span<const CommandSpec> verify_command();
+std::span<const CommandSpec> stats_command();
 std::span<const CommandGroup> command_groups();
 
 // Opens the registry in the context's data directory, or reports why not.

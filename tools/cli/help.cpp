@@ -13,9 +13,10 @@ constexpr std::string_view kCommonOptions =
     "  -h, --help      print this help and exit\n";
 
 constexpr std::string_view kExitStatuses =
-    "Exit status: 0 on success, 1 when the registry refuses or fails (unknown\n"
-    "instance or user, duplicate or invalid name, empty password, ...), 2 when\n"
-    "the command line is wrong.\n";
+    "Exit status: 0 on success, 1 when the command refuses or fails (unknown\n"
+    "instance or user, duplicate or invalid name, empty password, a message\n"
+    "rejected by import, a problem found by verify, ...), 2 when the command\n"
+    "line is wrong.\n";
 
 }  // namespace
 
@@ -23,7 +24,8 @@ std::string top_help() {
     std::string help =
         "Usage: vellum [--data-dir DIR] COMMAND ...\n"
         "\n"
-        "Administers a Vellum archive server's tenant registry (DATA/registry.db).\n"
+        "Administers a Vellum archive server: its tenant registry (DATA/registry.db)\n"
+        "and the archives of its instances (DATA/instances/ID/archive.db).\n"
         "\n"
         "Commands:\n";
     for (const CommandGroup& group : command_groups()) {
@@ -50,9 +52,11 @@ std::string group_help(const CommandGroup& group) {
 }
 
 std::string command_help(const CommandSpec& command) {
-    return fmt::format("Usage: vellum [--data-dir DIR] {} {} {}\n\n{}\n\n{}\n{}", command.group,
-                       command.name, command.synopsis, command.details, kCommonOptions,
-                       kExitStatuses);
+    const std::string name = command.name.empty()
+                                 ? std::string(command.group)
+                                 : fmt::format("{} {}", command.group, command.name);
+    return fmt::format("Usage: vellum [--data-dir DIR] {} {}\n\n{}\n\n{}\n{}", name,
+                       command.synopsis, command.details, kCommonOptions, kExitStatuses);
 }
 
 std::string help_hint(std::string_view level) {

@@ -83,19 +83,25 @@ int run(std::span<const std::string> args) {
         return usage_error(fmt::format("unknown command '{}'", args[next]), "");
     }
     ++next;
-    if (next == args.size()) {
-        return usage_error(fmt::format("missing {} SUBCOMMAND", group->name), group->name);
-    }
-    if (args[next] == "-h" || args[next] == "--help") {
-        return print_help(group_help(*group));
-    }
-    const CommandSpec* command = find_by_name(group->commands, args[next]);
+    const CommandSpec* command = group->standalone();
     if (command == nullptr) {
-        return usage_error(fmt::format("unknown {} subcommand '{}'", group->name, args[next]),
-                           group->name);
+        if (next == args.size()) {
+            return usage_error(fmt::format("missing {} SUBCOMMAND", group->name), group->name);
+        }
+        if (args[next] == "-h" || args[next] == "--help") {
+            return print_help(group_help(*group));
+        }
+        command = find_by_name(group->commands, args[next]);
+        if (command == nullptr) {
+            return usage_error(fmt::format("unknown {} subcommand '{}'", group->name, args[next]),
+                               group->name);
+        }
+        ++next;
     }
-    const auto command_args = args.subspan(next + 1);
-    const std::string level = fmt::format("{} {}", group->name, command->name);
+    const auto command_args = args.subspan(next);
+    const std::string level = command->name.empty()
+                                  ? std::string(group->name)
+                                  : fmt::format("{} {}", group->name, command->name);
     if (asks_for_help(command_args)) {
         return print_help(command_help(*command));
     }

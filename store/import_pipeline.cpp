@@ -1,0 +1,235 @@
+#include "store/import_pipeline.h"
+
+#include <atomic>
+#include <thread>
+
+#include "common/sqlite.h"
+#include "store/content_hash.h"
+#include "store/index_fields.h"
+#include "store/index_schema.h"
+
+namespace vellum::store {
+
+// One analysis thread's state, kept across batches: compressing reuses a
+// zstd context, and a read connection tells which contents are stored
+// already, so a re-import skips their analysis and compression.
+struct ImportPipeline::Worker {
+    BlobCompressor compressor;
+    sqlite::ConnectionPtr reader;
+    std::optional<sqlite::Statement> find_content;
+
+    struct Stored {
+        std::optional<int64_t> sent_date;
+        int sent_zone_minutes = 0;
+    };
+
+    // nullopt when not stored, or when it cannot tell (the writer then
+    // finds out, at the cost of an analysis).
+    std::optional<Stored> stored(const std::filesystem::path& instance_dir,
+                                 const std::string& hash) {
+        if (!find_content) {
+            auto db = sqlite::open_read_only(index_file(instance_dir), kIndexBusyTimeoutMs);
+            if (!db) {
+                return std::nullopt;
+            }
+            auto statement = sqlite::Statement::prepare(
+                db->get(), "SELECT sent_date, sent_zone_minutes FROM contents WHERE hash = ?");
+            if (!statement) {
+                return std::nullopt;
+            }
+            reader = std::move(db).value();
+            find_content = std::move(statement).value();
+        }
+        find_content->bind(1, hash);
+        auto row = find_content->step();
+        std::optional<Stored> found;
+        if (row && *row) {
+            found = Stored{
+                find_content->is_null(0) ? std::nullopt : std::optional(find_content->integer(0)),
+                static_cast<int>(find_content->integer(1))};
+        }
+        find_content->reset();
+        return found;
+    }
+
+    PreparedMessage prepare(const std::filesystem::path& instance_dir, ImportItem& item) {
+        PreparedMessage message;
+        message.folder = std::move(item.folder);
+        message.flags = std::move(item.flags);
+        message.hash = content_hash(item.bytes);
+        message.raw_size = item.bytes.size();
+        std::optional<int64_t> header_date;
+        int header_zone = 0;
+        if (auto known = stored(instance_dir, message.hash)) {
+            header_date = known->sent_date;
+            header_zone = known->sent_zone_minutes;
+        } else {
+            MessageAnalysis analysis = analyze_message(item.bytes);
+            PreparedContent content;
+            content.wire_size = analysis.wire_size;
+            const std::string structure = encode_structure(analysis.root);
+            const std::string fields = encode_search_fields(analysis.fields);
+            std::string parts;
+            parts.reserve(item.bytes.size() + analysis.text.size() + structure.size() +
+                          fields.size());
+            parts.append(item.bytes).append(analysis.text).append(structure).append(fields);
+            content.frame = compressor.compress(parts);
+            content.structure_size = structure.size();
+            content.fields_size = fields.size();
+            content.body_text_offset = body_text_offset(item.bytes, analysis);
+            content.fields = std::move(analysis.fields);
+            content.text = std::move(analysis.text);
+            header_date = content.fields.date;
+            header_zone = content.fields.date_zone_minutes;
+            message.content = std::move(content);
+        }
+        if (item.internal_date) {
+            message.internal_date = *item.internal_date;
+            message.internal_zone_minutes = item.internal_zone_minutes;
+        } else if (header_date) {
+            message.internal_date = *header_date;
+            message.internal_zone_minutes = header_zone;
+        } else {
+            message.internal_date = item.fallback_date;
+        }
+        item.bytes = std::string();  // free the batch's memory as it goes
+        return message;
+    }
+};
+
+uint64_t body_text_offset(std::string_view raw, const MessageAnalysis& analysis) {
+    const PartRange& header = analysis.root.header;
+    const std::string header_text =
+        analyze_message(raw.substr(0, header.raw_offset + header.raw_length)).text;
+    return std::string_view(analysis.text).starts_with(header_text) ? header_text.size() : 0;
+}
+
+Result<std::unique_ptr<ImportPipeline>, std::string> ImportPipeline::open(
+    const std::filesystem::path& instance_dir, std::string user, ImportOptions options,
+    ProgressCallback on_progress) {
+    auto writer = IndexWriter::open(instance_dir);
+    if (!writer) {
+        return fail(writer.error());
+    }
+    options.threads = std::max(1u, options.threads);
+    return std::unique_ptr<ImportPipeline>(new ImportPipeline(
+        instance_dir, std::move(user), options, std::move(on_progress), std::move(writer).value()));
+}
+
+ImportPipeline::ImportPipeline(std::filesystem::path instance_dir, std::string user,
+                               ImportOptions options, ProgressCallback on_progress,
+                               IndexWriter writer)
+    : instance_dir_(std::move(instance_dir)),
+      user_(std::move(user)),
+      options_(options),
+      on_progress_(std::move(on_progress)),
+      writer_(std::make_unique<IndexWriter>(std::move(writer))) {
+    for (unsigned i = 0; i < options_.threads; ++i) {
+        workers_.push_back(std::make_unique<Worker>());
+    }
+}
+
+ImportPipeline::~ImportPipeline() {
+    // An unfinished import still waits for its writer: the batch it writes
+    // lives here.
+    if (written_.valid()) {
+        written_.wait();
+    }
+}
+
+Status<std::string> ImportPipeline::add(ImportItem&& item) {
+    pending_bytes_ += item.bytes.size();
+    pending_.push_back(std::move(item));
+    if (pending_.size() >= options_.batch_messages || pending_bytes_ >= options_.batch_bytes) {
+        return flush();
+    }
+    return Done{};
+}
+
+void ImportPipeline::reject(std::string origin, std::string reason) {
+    summary_.rejected.push_back({std::move(origin), std::move(reason)});
+}
+
+void ImportPipeline::advance(uint64_t source_bytes) {
+    progress_.source_bytes += source_bytes;
+}
+
+Status<std::string> ImportPipeline::flush() {
+    std::vector<PreparedMessage> prepared(pending_.size());
+    std::atomic<size_t> next{0};
+    const auto work = [&](Worker& worker) {
+        for (size_t i = next++; i < pending_.size(); i = next++) {
+            prepared[i] = worker.prepare(instance_dir_, pending_[i]);
+        }
+    };
+    {
+        std::vector<std::jthread> helpers;
+        for (size_t k = 1; k < workers_.size(); ++k) {
+            helpers.emplace_back(work, std::ref(*workers_[k]));
+        }
+        work(*workers_[0]);
+    }
+    pending_.clear();
+    pending_bytes_ = 0;
+    // The previous batch must be committed before this one: UIDs follow the
+    // order of the input.
+    if (auto collected = collect_write(); !collected) {
+        return collected;
+    }
+    writing_ = std::move(prepared);
+    written_ = std::async(std::launch::async, [this] { return writer_->write(user_, writing_); });
+    return Done{};
+}
+
+Status<std::string> ImportPipeline::collect_write() {
+    if (!written_.valid()) {
+        return Done{};
+    }
+    auto outcomes = written_.get();
+    if (!outcomes) {
+        return fail(outcomes.error());
+    }
+    for (size_t i = 0; i < outcomes->size(); ++i) {
+        if ((*outcomes)[i] == WriteOutcome::Imported) {
+            summary_.imported += 1;
+            summary_.imported_bytes += writing_[i].raw_size;
+        } else {
+            summary_.duplicates += 1;
+        }
+        progress_.messages += 1;
+        progress_.bytes += writing_[i].raw_size;
+    }
+    writing_.clear();
+    if (on_progress_) {
+        on_progress_(progress_);
+    }
+    return Done{};
+}
+
+Result<ImportSummary, std::string> ImportPipeline::finish() {
+    if (!pending_.empty()) {
+        if (auto flushed = flush(); !flushed) {
+            return fail(flushed.error());
+        }
+    }
+    if (auto collected = collect_write(); !collected) {
+        return fail(collected.error());
+    }
+    // Fold the WAL back into the database now rather than leave it to the
+    // last connection to close: the workers' read-only ones cannot.
+    workers_.clear();
+    // One b-tree per trigram instead of one per batch: smaller, and faster
+    // to search.
+    if (summary_.imported > 0) {
+        if (auto merged = sqlite::execute(
+                writer_->db(), "INSERT INTO text_index (text_index) VALUES ('optimize')");
+            !merged) {
+            return fail(merged.error());
+        }
+    }
+    (void)sqlite::execute(writer_->db(), "PRAGMA incremental_vacuum");
+    (void)sqlite::execute(writer_->db(), "PRAGMA wal_checkpoint(TRUNCATE)");
+    return summary_;
+}
+
+}  // namespace vellum::store

@@ -1,0 +1,96 @@
+// The import of a stream of messages into one user's archive: analysis,
+// hashing and compression run on worker threads over a batch, while the one
+// writer commits the batch before it; each batch is one transaction.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "store/blob_codec.h"
+#include "store/import_sources.h"
+#include "store/index_writer.h"
+
+namespace vellum::store {
+
+struct ImportOptions {
+    unsigned threads = 2;  // analysis and compression; the writer is one more
+    // A batch (one transaction) ends at whichever limit comes first: large
+    // enough to amortise the commit, small enough to bound memory and the
+    // work a crash undoes.
+    size_t batch_messages = 512;
+    size_t batch_bytes = 32u << 20;
+};
+
+struct ImportProgress {
+    uint64_t messages = 0;      // written (imported or found duplicate)
+    uint64_t bytes = 0;         // of those messages
+    uint64_t source_bytes = 0;  // of the inputs read so far
+};
+
+struct Rejection {
+    std::string origin;
+    std::string reason;
+};
+
+struct ImportSummary {
+    uint64_t imported = 0;
+    uint64_t duplicates = 0;
+    uint64_t imported_bytes = 0;
+    std::vector<Rejection> rejected;
+};
+
+// The text of `analysis` from which the body's text starts: what
+// analyze_message() produces for the header alone, when it is a prefix of
+// the full text (it always is for the analysis of this build), else 0.
+uint64_t body_text_offset(std::string_view raw, const MessageAnalysis& analysis);
+
+class ImportPipeline final : public ImportSink {
+public:
+    using ProgressCallback = std::function<void(const ImportProgress&)>;
+
+    static Result<std::unique_ptr<ImportPipeline>, std::string> open(
+        const std::filesystem::path& instance_dir, std::string user, ImportOptions options,
+        ProgressCallback on_progress);
+    ~ImportPipeline() override;
+
+    Status<std::string> add(ImportItem&& item) override;
+    void reject(std::string origin, std::string reason) override;
+    void advance(uint64_t source_bytes) override;
+
+    // Writes what is left and returns the tally.
+    Result<ImportSummary, std::string> finish();
+
+private:
+    struct Worker;
+
+    ImportPipeline(std::filesystem::path instance_dir, std::string user, ImportOptions options,
+                   ProgressCallback on_progress, IndexWriter writer);
+
+    Status<std::string> flush();
+    Status<std::string> collect_write();
+
+    std::filesystem::path instance_dir_;
+    std::string user_;
+    ImportOptions options_;
+    ProgressCallback on_progress_;
+    std::vector<std::unique_ptr<Worker>> workers_;
+
+    std::vector<ImportItem> pending_;
+    size_t pending_bytes_ = 0;
+
+    // The writer, its batch and the result of writing it, while in flight.
+    std::unique_ptr<IndexWriter> writer_;
+    std::vector<PreparedMessage> writing_;
+    std::future<Result<std::vector<WriteOutcome>, std::string>> written_;
+
+    ImportSummary summary_;
+    ImportProgress progress_;
+};
+
+}  // namespace vellum::store

@@ -1,0 +1,64 @@
+// The one writer of an archive.db: adds messages to a user's folders in
+// batches, each batch one transaction holding both the index rows and the
+// compressed bytes, so a crash at any point leaves either the whole batch or
+// none of it, and a re-run adds exactly what is missing.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "common/sqlite.h"
+#include "store/message_analysis.h"
+
+namespace vellum::store {
+
+// What the index stores per distinct message, computed off the writer
+// thread.
+struct PreparedContent {
+    uint64_t wire_size = 0;
+    std::string frame;  // zstd of message, text and structure (see the schema)
+    std::string text;   // decoded text, for the full-text index
+    uint64_t structure_size = 0;
+    uint64_t fields_size = 0;
+    uint64_t body_text_offset = 0;
+    SearchFields fields;
+};
+
+struct PreparedMessage {
+    std::string folder;  // canonical_folder_name()
+    std::vector<std::string> flags;
+    int64_t internal_date = 0;
+    int internal_zone_minutes = 0;
+    std::string hash;
+    uint64_t raw_size = 0;
+    // Absent when the content was already stored when the message was
+    // prepared (contents are never removed, so it still is).
+    std::optional<PreparedContent> content;
+};
+
+enum class WriteOutcome { Imported, Duplicate };
+
+class IndexWriter {
+public:
+    // Creates archive.db if missing and brings its schema up to date.
+    static Result<IndexWriter, std::string> open(const std::filesystem::path& instance_dir);
+
+    // Adds `batch` to `user`'s folders, creating folders as needed, in one
+    // transaction; a message whose bytes the folder already holds is a
+    // Duplicate. UIDs follow the order of `batch`.
+    Result<std::vector<WriteOutcome>, std::string> write(std::string_view user,
+                                                         std::span<const PreparedMessage> batch);
+
+    sqlite3* db() const { return db_.get(); }
+
+private:
+    explicit IndexWriter(sqlite::ConnectionPtr db) : db_(std::move(db)) {}
+
+    sqlite::ConnectionPtr db_;
+};
+
+}  // namespace vellum::store

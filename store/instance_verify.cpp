@@ -1,0 +1,201 @@
+#include "store/instance_verify.h"
+
+#include <fmt/format.h>
+
+#include "common/sqlite.h"
+#include "store/blob_codec.h"
+#include "store/content_hash.h"
+#include "store/index_connection_pool.h"
+#include "store/index_fields.h"
+#include "store/index_schema.h"
+#include "store/message_analysis.h"
+
+namespace vellum::store {
+namespace {
+
+// Runs `sql`, and adds describe(row) to the problems for each row it yields.
+template <typename Describe>
+Status<std::string> report_rows(sqlite3* db, const char* sql, std::vector<std::string>& problems,
+                                Describe&& describe) {
+    auto query = sqlite::Statement::prepare(db, sql);
+    if (!query) {
+        return fail(query.error());
+    }
+    return for_each_row(*query,
+                        [&](const sqlite::Statement& row) { problems.push_back(describe(row)); });
+}
+
+Status<std::string> check_contents(sqlite3* db, VerifyReport& report) {
+    auto query = sqlite::Statement::prepare(
+        db,
+        "SELECT id, hash, data, raw_size, text_size, structure_size, fields_size FROM contents "
+        "ORDER BY id");
+    if (!query) {
+        return fail(query.error());
+    }
+    BlobDecompressor decompressor;
+    return for_each_row(*query, [&](const sqlite::Statement& row) {
+        report.contents_checked += 1;
+        const std::string hash(row.text(1));
+        auto decompressed = decompressor.decompress(row.blob(2));
+        if (!decompressed) {
+            report.problems.push_back(fmt::format("content {}: {}", hash, decompressed.error()));
+            return;
+        }
+        const auto size = [&](int column) { return static_cast<uint64_t>(row.integer(column)); };
+        auto parts = split_content(*decompressed, {size(3), size(4), size(5), size(6)});
+        if (!parts) {
+            report.problems.push_back(fmt::format("content {}: {}", hash, parts.error()));
+            return;
+        }
+        if (const std::string actual = content_hash(parts->message); actual != hash) {
+            report.problems.push_back(
+                fmt::format("content {}: stored bytes hash to {}", hash, actual));
+        }
+        SearchFields fields;
+        if (auto decoded = decode_search_fields(parts->fields, fields); !decoded) {
+            report.problems.push_back(fmt::format("content {}: {}", hash, decoded.error()));
+        }
+        if (auto structure = decode_structure(parts->structure); !structure) {
+            report.problems.push_back(
+                fmt::format("content {}: structure: {}", hash, structure.error()));
+        }
+    });
+}
+
+Status<std::string> check_references(sqlite3* db, VerifyReport& report) {
+    auto& problems = report.problems;
+    const auto message_at = [](const sqlite::Statement& row, std::string_view what) {
+        return fmt::format("message UID {} in folder {}: {}", row.integer(1), row.integer(0), what);
+    };
+    if (auto done =
+            report_rows(db, R"sql(
+            SELECT m.folder_id, m.uid FROM messages m
+            WHERE NOT EXISTS (SELECT 1 FROM contents c WHERE c.id = m.content_id))sql",
+                        problems, [&](const auto& row) { return message_at(row, "no content"); });
+        !done) {
+        return done;
+    }
+    if (auto done = report_rows(db, R"sql(
+            SELECT m.folder_id, m.uid FROM messages m
+            WHERE NOT EXISTS (SELECT 1 FROM folders f WHERE f.id = m.folder_id))sql",
+                                problems,
+                                [&](const auto& row) { return message_at(row, "no such folder"); });
+        !done) {
+        return done;
+    }
+    if (auto done = report_rows(
+            db, R"sql(
+            SELECT hash FROM contents
+            WHERE id NOT IN (SELECT content_id FROM messages))sql",
+            problems,
+            [](const auto& row) { return fmt::format("content {}: in no folder", row.text(0)); });
+        !done) {
+        return done;
+    }
+    // The text index's own table of documents: exactly the contents.
+    if (auto done = report_rows(db, R"sql(
+            SELECT hash FROM contents
+            WHERE id NOT IN (SELECT id FROM text_index_docsize))sql",
+                                problems,
+                                [](const auto& row) {
+                                    return fmt::format("content {}: not in the text index",
+                                                       row.text(0));
+                                });
+        !done) {
+        return done;
+    }
+    if (auto done = report_rows(db, R"sql(
+            SELECT id FROM text_index_docsize
+            WHERE id NOT IN (SELECT id FROM contents))sql",
+                                problems,
+                                [](const auto& row) {
+                                    return fmt::format("text index row {}: no such content",
+                                                       row.integer(0));
+                                });
+        !done) {
+        return done;
+    }
+    return report_rows(db, R"sql(
+        SELECT f.id, f.user, f.name, f.message_count, f.wire_bytes, f.uid_next,
+               f.highest_modseq, count(m.uid), coalesce(sum(c.wire_size), 0),
+               coalesce(max(m.uid), 0), coalesce(max(m.modseq), 0)
+        FROM folders f
+        LEFT JOIN messages m ON m.folder_id = f.id
+        LEFT JOIN contents c ON c.id = m.content_id
+        GROUP BY f.id
+        HAVING f.message_count != count(m.uid) OR f.wire_bytes != coalesce(sum(c.wire_size), 0)
+            OR f.uid_next <= coalesce(max(m.uid), 0)
+            OR f.highest_modseq < coalesce(max(m.modseq), 0))sql",
+                       problems, [](const sqlite::Statement& row) {
+                           return fmt::format(
+                               "folder {} of {}: counters say {} messages, {} bytes, UIDNEXT "
+                               "{}, HIGHESTMODSEQ {}; its messages: {}, {} bytes, highest UID "
+                               "{}, highest modseq {}",
+                               row.text(2), row.text(1), row.integer(3), row.integer(4),
+                               row.integer(5), row.integer(6), row.integer(7), row.integer(8),
+                               row.integer(9), row.integer(10));
+                       });
+}
+
+Status<std::string> check_sqlite(sqlite3* db, VerifyReport& report) {
+    if (auto done =
+            report_rows(db, "PRAGMA integrity_check", report.problems,
+                        [](const auto& row) { return fmt::format("database: {}", row.text(0)); });
+        !done) {
+        return done;
+    }
+    // integrity_check reports "ok" when all is well: that is no problem.
+    std::erase(report.problems, std::string("database: ok"));
+    // FTS5's own check: its index is consistent with itself.
+    if (auto checked =
+            sqlite::execute(db, "INSERT INTO text_index (text_index) VALUES ('integrity-check')");
+        !checked) {
+        report.problems.push_back(fmt::format("text index: {}", checked.error()));
+    }
+    return Done{};
+}
+
+}  // namespace
+
+Result<VerifyReport, std::string> verify_instance(const std::filesystem::path& instance_dir) {
+    VerifyReport report;
+    std::error_code error;
+    if (!std::filesystem::exists(index_file(instance_dir), error)) {
+        return report;
+    }
+    // Read-write only for FTS5's integrity-check command, which is an
+    // INSERT; it changes nothing.
+    auto db = sqlite::open_connection(index_file(instance_dir), kIndexBusyTimeoutMs);
+    if (!db) {
+        return fail(db.error());
+    }
+    auto version = index_schema_version(db->get());
+    if (!version) {
+        return fail(version.error());
+    }
+    if (*version != kIndexSchemaVersion) {
+        return fail(fmt::format("{} has schema version {}, this build reads {}",
+                                index_file(instance_dir).string(), *version, kIndexSchemaVersion));
+    }
+    // One read transaction: the checks see one state even if an import
+    // commits meanwhile.
+    if (auto begun = sqlite::execute(db->get(), "BEGIN"); !begun) {
+        return fail(begun.error());
+    }
+    for (auto check : {check_sqlite, check_contents, check_references}) {
+        if (auto done = check(db->get(), report); !done) {
+            (void)sqlite::execute(db->get(), "ROLLBACK");
+            return fail(done.error());
+        }
+    }
+    auto count = sqlite::Statement::prepare(db->get(), "SELECT count(*) FROM messages");
+    if (count && count->step().ok()) {
+        report.messages_checked = static_cast<uint64_t>(count->integer(0));
+        count->reset();
+    }
+    (void)sqlite::execute(db->get(), "ROLLBACK");
+    return report;
+}
+
+}  // namespace vellum::store
