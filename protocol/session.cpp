@@ -91,7 +91,7 @@ std::string Session::State::capabilities() const {
             caps += " LOGINDISABLED";
         }
     } else {
-        caps += " NAMESPACE UNSELECT";
+        caps += " NAMESPACE UNSELECT SPECIAL-USE";
     }
     return caps;
 }
@@ -153,7 +153,7 @@ void Session::State::dispatch(Command&& command) {
                 tagged(tag, Status::Ok, "", "CAPABILITY completed");
             } else if constexpr (std::is_same_v<T, NoopCommand> ||
                                  std::is_same_v<T, CheckCommand>) {
-                tagged(tag, Status::Ok, "", command.name + " completed");
+                cmd_noop(command);
             } else if constexpr (std::is_same_v<T, LogoutCommand>) {
                 untagged("BYE Logging out");
                 tagged(tag, Status::Ok, "", "LOGOUT completed");
@@ -199,16 +199,16 @@ void Session::State::dispatch(Command&& command) {
                                  std::is_same_v<T, ExpungeCommand>) {
                 tagged(tag, Status::No, "CANNOT", kReadOnlyArchive);
             } else if constexpr (std::is_same_v<T, CloseCommand>) {
-                cmd_close(command, true);
+                cmd_close(command);
             } else if constexpr (std::is_same_v<T, UnselectCommand>) {
-                cmd_close(command, false);
+                cmd_close(command);
             } else if constexpr (std::is_same_v<T, FetchCommand>) {
                 cmd_fetch(command, body);
             } else if constexpr (std::is_same_v<T, SearchCommand>) {
                 cmd_search(command, body);
             } else if constexpr (std::is_same_v<T, SortCommand> ||
                                  std::is_same_v<T, ThreadCommand>) {
-                cmd_sort_or_thread(command, nullptr);
+                cmd_sort_or_thread(command);
             } else if constexpr (std::is_same_v<T, IdleCommand>) {
                 cmd_idle(command);
             } else {

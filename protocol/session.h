@@ -15,6 +15,7 @@
 #include "auth/login_throttle.h"
 #include "protocol/limits.h"
 #include "protocol/reader.h"
+#include "protocol/session_archives.h"
 
 namespace vellum::protocol {
 
@@ -38,12 +39,18 @@ public:
     virtual void input_resumed() = 0;
     // A line for the server log about this connection (logins, failures).
     virtual void log(std::string_view message) = 0;
+    // Output backpressure: a long answer (FETCH of many bodies) stops
+    // producing while the client has not read what was sent, and resumes
+    // in the callback once enough of it has drained.
+    virtual bool output_congested() const = 0;
+    virtual void when_output_drained(std::function<void()> callback) = 0;
 };
 
 // Shared by every session of a server; outlives them.
 struct SessionContext {
     auth::Authenticator& authenticator;
     auth::LoginThrottle& throttle;
+    ArchiveCatalog& archives;
     ProtocolLimits limits;
     // LOGIN and AUTHENTICATE without TLS (RFC 3501 6.2.3 LOGINDISABLED).
     bool allow_plaintext_auth = false;

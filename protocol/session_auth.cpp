@@ -156,29 +156,39 @@ void Session::State::finish_authenticate(std::string&& response_line) {
 }
 
 void Session::State::verify_login(const std::string& tag, std::string login, std::string password) {
-    // The password hash costs milliseconds of CPU: it runs on the worker
-    // pool, and this session reads no further command until it is done.
-    waiting = true;
-    auto outcome = std::make_shared<std::optional<Result<auth::Identity, auth::LoginFailure>>>();
+    // The password hash costs milliseconds of CPU and the archive is opened
+    // from disk: both run on the worker pool, and this session reads no
+    // further command until they are done.
+    struct Outcome {
+        std::optional<Result<auth::Identity, auth::LoginFailure>> verified;
+        std::optional<Result<std::shared_ptr<store::Archive>, std::string>> archive;
+    };
     auth::Authenticator& authenticator = context.authenticator;
-    host.run_blocking(
-        [outcome, &authenticator, login, password = std::move(password)] {
-            *outcome = authenticator.verify(login, password);
+    ArchiveCatalog& archives = context.archives;
+    in_background<Outcome>(
+        [&authenticator, &archives, login, password = std::move(password)] {
+            Outcome outcome;
+            outcome.verified = authenticator.verify(login, password);
+            if (outcome.verified->ok()) {
+                outcome.archive = archives.open((*outcome.verified)->instance_id);
+            }
+            return outcome;
         },
-        [this, outcome, tag, login] {
-            const auto& result = **outcome;
-            if (result.ok()) {
+        [this, tag, login](Outcome&& outcome) {
+            const auto& result = *outcome.verified;
+            if (result.ok() && outcome.archive && outcome.archive->ok()) {
                 host.log(
                     fmt::format("login {} as {}/{}", login, result->instance_id, result->user));
+                archive = outcome.archive->value();
                 log_in(tag, *result);
-                resume();
                 return;
             }
-            if (result.error() == auth::LoginFailure::Unavailable) {
-                host.log(fmt::format("login {} failed: registry unavailable", login));
+            if (result.ok() || result.error() == auth::LoginFailure::Unavailable) {
+                host.log(fmt::format(
+                    "login {} failed: {}", login,
+                    result.ok() ? outcome.archive->error() : std::string("registry unavailable")));
                 tagged(tag, Status::No, "UNAVAILABLE",
                        "Authentication is temporarily unavailable, try again later");
-                resume();
                 return;
             }
             ++login_failures;
@@ -188,6 +198,7 @@ void Session::State::verify_login(const std::string& tag, std::string login, std
             host.log(fmt::format("login {} failed (answer delayed {} ms)", login, delay.count()));
             // Every failure gets the same answer after the same delay, so a
             // client learns nothing about which part was wrong.
+            waiting = true;
             host.after(delay, [this, tag] {
                 tagged(tag, Status::No, "AUTHENTICATIONFAILED", kAuthenticationFailed);
                 if (login_failures >= context.max_login_failures) {

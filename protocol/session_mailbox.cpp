@@ -1,11 +1,13 @@
-// Mailbox commands: NAMESPACE, LIST, LSUB, STATUS, SELECT/EXAMINE, CLOSE,
-// UNSELECT, and FETCH/SEARCH/SORT/THREAD over the selected folder.
-//
-// Until the archive store exists, every user's archive is one empty INBOX.
+// Mailbox commands over the user's archive: NAMESPACE, LIST, LSUB, STATUS,
+// SELECT/EXAMINE, NOOP/CHECK, CLOSE/UNSELECT. Every archive read runs on the
+// worker pool.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 
+#include "protocol/ascii.h"
 #include "protocol/mailbox_pattern.h"
 #include "protocol/session_state.h"
 
@@ -13,47 +15,94 @@ namespace vellum::protocol {
 
 namespace {
 
-struct FolderSummary {
-    std::string name;
-    uint32_t uid_validity = 1;
-    uint32_t uid_next = 1;
-    uint32_t messages = 0;
-    uint32_t unseen = 0;
-    uint64_t size = 0;
-};
+using FolderList = Result<std::vector<store::FolderInfo>, std::string>;
 
-// The folders of a user's own archive.
-std::vector<FolderSummary> archive_folders(const auth::Identity&) {
-    return {FolderSummary{.name = "INBOX"}};
+// RFC 3501 5.1: INBOX always exists; a user with nothing archived in it
+// still sees an empty one.
+void ensure_inbox(std::vector<store::FolderInfo>& folders) {
+    const bool has_inbox =
+        std::any_of(folders.begin(), folders.end(),
+                    [](const store::FolderInfo& f) { return f.name == "INBOX"; });
+    if (!has_inbox) {
+        store::FolderInfo inbox;
+        inbox.id = 0;  // no folder row: nothing to read
+        inbox.name = "INBOX";
+        inbox.uid_validity = 1;
+        folders.insert(folders.begin(), inbox);
+    }
 }
 
-std::optional<FolderSummary> find_folder(const auth::Identity& identity, std::string_view name) {
-    for (FolderSummary& folder : archive_folders(identity)) {
-        if (folder.name == name || (folder.name == "INBOX" && pattern_matches("INBOX", name))) {
-            return folder;
+const store::FolderInfo* find_folder(const std::vector<store::FolderInfo>& folders,
+                                     std::string_view name) {
+    for (const store::FolderInfo& folder : folders) {
+        if (folder.name == name || (folder.name == "INBOX" && ascii_iequals(name, "INBOX"))) {
+            return &folder;
         }
     }
-    return std::nullopt;
+    return nullptr;
 }
 
 bool in_list(const std::vector<std::string>& list, std::string_view value) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// RFC 3501 9 (seq-number): a number greater than the number of messages is
-// invalid; "*" is the last message, which an empty mailbox does not have.
-bool valid_message_numbers(const SequenceSet& set, uint32_t exists) {
-    if (set.saved_result) {
-        return true;
-    }
-    for (const SeqRange& range : set.ranges) {
-        for (uint32_t number : {range.first, range.last}) {
-            if (number == kSeqStar ? exists == 0 : number > exists) {
-                return false;
+// One LIST candidate: a folder, or a level above folders that holds no
+// messages itself (\Noselect, RFC 3501 7.2.2).
+struct ListEntry {
+    std::string name;
+    bool selectable = true;
+    bool has_children = false;
+    std::string special_use;
+};
+
+std::vector<ListEntry> list_entries(const std::vector<store::FolderInfo>& folders) {
+    std::map<std::string, ListEntry> entries;
+    for (const store::FolderInfo& folder : folders) {
+        ListEntry& entry = entries[folder.name];
+        entry.name = folder.name;
+        entry.selectable = true;
+        entry.special_use = folder.special_use;
+        for (size_t slash = folder.name.find(kHierarchyDelimiter); slash != std::string::npos;
+             slash = folder.name.find(kHierarchyDelimiter, slash + 1)) {
+            const std::string parent = folder.name.substr(0, slash);
+            auto [it, inserted] = entries.try_emplace(parent);
+            if (inserted) {
+                it->second.name = parent;
+                it->second.selectable = false;
             }
+            it->second.has_children = true;
         }
     }
-    return true;
+    std::vector<ListEntry> sorted;
+    sorted.reserve(entries.size());
+    for (auto& [name, entry] : entries) {
+        sorted.push_back(std::move(entry));
+    }
+    // INBOX first, as clients expect and Dovecot does.
+    std::stable_partition(sorted.begin(), sorted.end(),
+                          [](const ListEntry& e) { return e.name == "INBOX"; });
+    return sorted;
+}
+
+std::string list_attributes(const ListEntry& entry, bool subscribed) {
+    std::string attributes;
+    auto add = [&](std::string_view attribute) {
+        if (!attributes.empty()) {
+            attributes += ' ';
+        }
+        attributes += attribute;
+    };
+    if (!entry.selectable) {
+        add("\\Noselect");
+    }
+    add(entry.has_children ? "\\HasChildren" : "\\HasNoChildren");
+    if (!entry.special_use.empty()) {
+        add(entry.special_use);  // RFC 6154
+    }
+    if (subscribed && entry.selectable) {
+        add("\\Subscribed");
+    }
+    return attributes;
 }
 
 }  // namespace
@@ -65,143 +114,242 @@ void Session::State::cmd_namespace(const Command& command) {
 }
 
 void Session::State::cmd_list(const Command& command, const ListCommand& list) {
-    const bool subscribed_only = in_list(list.selection_options, "SUBSCRIBED");
-    const bool show_subscribed = subscribed_only || in_list(list.return_options, "SUBSCRIBED");
-    for (const std::string& pattern : list.patterns) {
-        // RFC 3501 6.3.8: an empty name asks for the delimiter and the root.
-        if (pattern.empty() && list.patterns.size() == 1) {
-            untagged("LIST (\\Noselect) \"/\" \"\"");
-            continue;
-        }
-        const std::string full_pattern = join_reference(list.reference, pattern);
-        for (const FolderSummary& folder : archive_folders(identity())) {
-            if (!pattern_matches(full_pattern, folder.name)) {
-                continue;
+    const std::string user = identity().user;
+    in_background<FolderList>(
+        [archive = archive, user] { return archive->folders(user); },
+        [this, tag = command.tag, list](FolderList&& folders) {
+            if (!folders) {
+                host.log("LIST failed: " + folders.error());
+                tagged(tag, Status::No, "SERVERBUG", "The archive cannot be read right now");
+                return;
             }
-            std::string attributes = "\\HasNoChildren";
-            if (show_subscribed) {
-                attributes += " \\Subscribed";
+            ensure_inbox(*folders);
+            const bool subscribed_only = in_list(list.selection_options, "SUBSCRIBED");
+            const bool show_subscribed =
+                subscribed_only || in_list(list.return_options, "SUBSCRIBED");
+            const std::vector<ListEntry> entries = list_entries(*folders);
+            for (const std::string& pattern : list.patterns) {
+                // RFC 3501 6.3.8: an empty name asks for the delimiter and root.
+                if (pattern.empty() && list.patterns.size() == 1) {
+                    untagged("LIST (\\Noselect) \"/\" \"\"");
+                    continue;
+                }
+                const std::string full_pattern = join_reference(list.reference, pattern);
+                for (const ListEntry& entry : entries) {
+                    if (pattern_matches(full_pattern, entry.name) &&
+                        !(subscribed_only && !entry.selectable)) {
+                        untagged(fmt::format("LIST ({}) \"/\" {}",
+                                             list_attributes(entry, show_subscribed),
+                                             astring(entry.name)));
+                    }
+                }
             }
-            untagged(fmt::format("LIST ({}) \"/\" {}", attributes, astring(folder.name)));
-        }
-    }
-    tagged(command.tag, Status::Ok, "", "LIST completed");
+            tagged(tag, Status::Ok, "", "LIST completed");
+        });
 }
 
 void Session::State::cmd_lsub(const Command& command, const LsubCommand& lsub) {
-    // Every archived folder counts as subscribed.
-    if (lsub.pattern.empty()) {
-        untagged("LSUB (\\Noselect) \"/\" \"\"");
-    } else {
-        const std::string full_pattern = join_reference(lsub.reference, lsub.pattern);
-        for (const FolderSummary& folder : archive_folders(identity())) {
-            if (pattern_matches(full_pattern, folder.name)) {
-                untagged(fmt::format("LSUB () \"/\" {}", astring(folder.name)));
+    const std::string user = identity().user;
+    in_background<FolderList>(
+        [archive = archive, user] { return archive->folders(user); },
+        [this, tag = command.tag, lsub](FolderList&& folders) {
+            if (!folders) {
+                tagged(tag, Status::No, "SERVERBUG", "The archive cannot be read right now");
+                return;
             }
-        }
-    }
-    tagged(command.tag, Status::Ok, "", "LSUB completed");
+            ensure_inbox(*folders);
+            // Every archived folder counts as subscribed.
+            if (lsub.pattern.empty()) {
+                untagged("LSUB (\\Noselect) \"/\" \"\"");
+            }
+            const std::string full_pattern = join_reference(lsub.reference, lsub.pattern);
+            for (const ListEntry& entry : list_entries(*folders)) {
+                if (!lsub.pattern.empty() && pattern_matches(full_pattern, entry.name)) {
+                    untagged(fmt::format("LSUB ({}) \"/\" {}", entry.selectable ? "" : "\\Noselect",
+                                         astring(entry.name)));
+                }
+            }
+            tagged(tag, Status::Ok, "", "LSUB completed");
+        });
 }
 
-void Session::State::cmd_status(const Command& command, const StatusCommand& status) {
-    const std::optional<FolderSummary> folder = find_folder(identity(), status.mailbox);
-    if (!folder) {
-        tagged(command.tag, Status::No, "NONEXISTENT", "No such mailbox");
-        return;
+namespace {
+
+struct FolderContents {
+    std::optional<store::FolderInfo> folder;
+    std::vector<store::MessageInfo> messages;
+    std::string error;
+};
+
+FolderContents load_folder(store::Archive& archive, const std::string& user,
+                           const std::string& name, bool with_messages) {
+    FolderContents contents;
+    auto folders = archive.folders(user);
+    if (!folders) {
+        contents.error = folders.error();
+        return contents;
     }
-    std::string items;
+    ensure_inbox(*folders);
+    const store::FolderInfo* folder = find_folder(*folders, name);
+    if (folder == nullptr) {
+        return contents;
+    }
+    contents.folder = *folder;
+    if (with_messages && folder->id != 0) {
+        auto messages = archive.messages(folder->id);
+        if (!messages) {
+            contents.error = messages.error();
+            return contents;
+        }
+        contents.messages = std::move(*messages);
+    }
+    return contents;
+}
+
+bool has_flag(const store::MessageInfo& message, std::string_view flag) {
+    return std::any_of(message.flags.begin(), message.flags.end(),
+                       [&](const std::string& f) { return ascii_iequals(f, flag); });
+}
+
+}  // namespace
+
+void Session::State::cmd_status(const Command& command, const StatusCommand& status) {
+    static constexpr std::string_view kKnown[] = {"MESSAGES",    "RECENT", "UIDNEXT",
+                                                  "UIDVALIDITY", "UNSEEN", "SIZE"};
     for (const std::string& item : status.items) {
-        uint64_t value = 0;
-        if (item == "MESSAGES") {
-            value = folder->messages;
-        } else if (item == "RECENT") {
-            value = 0;  // an archive has no new arrivals for this session
-        } else if (item == "UIDNEXT") {
-            value = folder->uid_next;
-        } else if (item == "UIDVALIDITY") {
-            value = folder->uid_validity;
-        } else if (item == "UNSEEN") {
-            value = folder->unseen;
-        } else if (item == "SIZE") {
-            value = folder->size;  // RFC 8438
-        } else {
+        if (std::find(std::begin(kKnown), std::end(kKnown), item) == std::end(kKnown)) {
             tagged(command.tag, Status::Bad, "CLIENTBUG",
                    fmt::format("STATUS item {} is not supported", item));
             return;
         }
-        items += fmt::format("{}{} {}", items.empty() ? "" : " ", item, value);
     }
-    untagged(fmt::format("STATUS {} ({})", astring(folder->name), items));
-    tagged(command.tag, Status::Ok, "", "STATUS completed");
+    const bool need_messages = in_list(status.items, "UNSEEN");
+    in_background<FolderContents>(
+        [archive = archive, user = identity().user, name = status.mailbox, need_messages] {
+            return load_folder(*archive, user, name, need_messages);
+        },
+        [this, tag = command.tag, items = status.items](FolderContents&& contents) {
+            if (!contents.error.empty()) {
+                host.log("STATUS failed: " + contents.error);
+                tagged(tag, Status::No, "SERVERBUG", "The archive cannot be read right now");
+                return;
+            }
+            if (!contents.folder) {
+                tagged(tag, Status::No, "NONEXISTENT", "No such mailbox");
+                return;
+            }
+            const store::FolderInfo& folder = *contents.folder;
+            std::string values;
+            for (const std::string& item : items) {
+                uint64_t value = 0;
+                if (item == "MESSAGES") {
+                    value = folder.messages;
+                } else if (item == "UIDNEXT") {
+                    value = folder.uid_next;
+                } else if (item == "UIDVALIDITY") {
+                    value = folder.uid_validity;
+                } else if (item == "UNSEEN") {
+                    value = static_cast<uint64_t>(
+                        std::count_if(contents.messages.begin(), contents.messages.end(),
+                                      [](const auto& m) { return !has_flag(m, "\\Seen"); }));
+                } else if (item == "SIZE") {
+                    value = folder.wire_bytes;  // RFC 8438
+                }  // RECENT: an archive has no new arrivals for a session
+                values += fmt::format("{}{} {}", values.empty() ? "" : " ", item, value);
+            }
+            untagged(fmt::format("STATUS {} ({})", astring(folder.name), values));
+            tagged(tag, Status::Ok, "", "STATUS completed");
+        });
 }
 
 void Session::State::cmd_select(const Command& command, const SelectCommand& select) {
     const auth::Identity who = identity();
     // RFC 3501 6.3.1: a SELECT, even a failing one, first deselects.
     state = Authenticated{who};
-    const std::optional<FolderSummary> folder = find_folder(who, select.mailbox);
-    if (!folder) {
-        tagged(command.tag, Status::No, "NONEXISTENT", "No such mailbox");
-        return;
-    }
-    untagged("FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)");
-    untagged(fmt::format("{} EXISTS", folder->messages));
-    untagged("0 RECENT");
-    // Nothing can be changed yet, not even a user's own flags.
-    untagged("OK [PERMANENTFLAGS ()] No permanent flags permitted");
-    untagged(fmt::format("OK [UIDVALIDITY {}] UIDs valid", folder->uid_validity));
-    untagged(fmt::format("OK [UIDNEXT {}] Predicted next UID", folder->uid_next));
-    state = Selected{who, SelectedMailbox{.name = folder->name,
-                                          .read_only = true,
-                                          .uid_validity = folder->uid_validity,
-                                          .exists = folder->messages}};
-    tagged(command.tag, Status::Ok, "READ-ONLY",
-           fmt::format("{} completed", select.read_only ? "EXAMINE" : "SELECT"));
+    in_background<FolderContents>(
+        [archive = archive, user = who.user, name = select.mailbox] {
+            return load_folder(*archive, user, name, true);
+        },
+        [this, who, tag = command.tag, read_only = select.read_only](FolderContents&& contents) {
+            if (!contents.error.empty()) {
+                host.log("SELECT failed: " + contents.error);
+                tagged(tag, Status::No, "SERVERBUG", "The archive cannot be read right now");
+                return;
+            }
+            if (!contents.folder) {
+                tagged(tag, Status::No, "NONEXISTENT", "No such mailbox");
+                return;
+            }
+            SelectedMailbox mailbox;
+            mailbox.folder = *contents.folder;
+            mailbox.read_only = true;
+            mailbox.uids.reserve(contents.messages.size());
+            uint32_t first_unseen = 0;
+            for (size_t i = 0; i < contents.messages.size(); ++i) {
+                mailbox.uids.push_back(contents.messages[i].uid);
+                if (first_unseen == 0 && !has_flag(contents.messages[i], "\\Seen")) {
+                    first_unseen = static_cast<uint32_t>(i + 1);
+                }
+            }
+            mailbox.messages = std::make_shared<const std::vector<store::MessageInfo>>(
+                std::move(contents.messages));
+            untagged("FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)");
+            untagged(fmt::format("{} EXISTS", mailbox.exists()));
+            untagged("0 RECENT");
+            if (first_unseen != 0) {
+                untagged(fmt::format("OK [UNSEEN {}] First unseen", first_unseen));
+            }
+            // Nothing can be changed yet, not even a user's own flags.
+            untagged("OK [PERMANENTFLAGS ()] No permanent flags permitted");
+            untagged(fmt::format("OK [UIDVALIDITY {}] UIDs valid", mailbox.folder.uid_validity));
+            untagged(fmt::format("OK [UIDNEXT {}] Predicted next UID", mailbox.folder.uid_next));
+            state = Selected{who, std::move(mailbox)};
+            tagged(tag, Status::Ok, "READ-ONLY",
+                   fmt::format("{} completed", read_only ? "EXAMINE" : "SELECT"));
+        });
 }
 
-void Session::State::cmd_close(const Command& command, bool expunge_first) {
+void Session::State::refresh_selected(std::function<void()> then) {
+    auto* selected = std::get_if<Selected>(&state);
+    if (selected == nullptr || selected->mailbox.folder.id == 0) {
+        then();
+        return;
+    }
+    in_background<Result<std::vector<store::MessageInfo>, std::string>>(
+        [archive = archive, folder_id = selected->mailbox.folder.id] {
+            return archive->messages(folder_id);
+        },
+        [this,
+         then = std::move(then)](Result<std::vector<store::MessageInfo>, std::string>&& messages) {
+            auto* current = std::get_if<Selected>(&state);
+            if (current != nullptr && messages.ok() &&
+                messages->size() > current->mailbox.messages->size()) {
+                SelectedMailbox& mailbox = current->mailbox;
+                for (size_t i = mailbox.uids.size(); i < messages->size(); ++i) {
+                    mailbox.uids.push_back((*messages)[i].uid);
+                }
+                mailbox.folder.messages = static_cast<uint32_t>(messages->size());
+                mailbox.folder.uid_next = messages->back().uid + 1;
+                mailbox.messages =
+                    std::make_shared<const std::vector<store::MessageInfo>>(std::move(*messages));
+                untagged(fmt::format("{} EXISTS", mailbox.exists()));
+            }
+            then();
+        });
+}
+
+void Session::State::cmd_noop(const Command& command) {
+    // RFC 3501 6.1.2: NOOP is how a client polls for new messages; an
+    // import running in another process shows up here.
+    refresh_selected([this, tag = command.tag, name = command.name] {
+        tagged(tag, Status::Ok, "", name + " completed");
+    });
+}
+
+void Session::State::cmd_close(const Command& command) {
     // CLOSE would expunge \Deleted messages (RFC 3501 6.4.2); nothing in an
     // archive is ever deleted, so CLOSE and UNSELECT do the same.
-    (void)expunge_first;
     state = Authenticated{identity()};
-    tagged(command.tag, Status::Ok, "", command.name + " completed");
-}
-
-void Session::State::cmd_fetch(const Command& command, const FetchCommand& fetch) {
-    const auto& selected = std::get<Selected>(state);
-    if (!fetch.uid && !valid_message_numbers(fetch.set, selected.mailbox.exists)) {
-        tagged(command.tag, Status::Bad, "CLIENTBUG", "Invalid message sequence number");
-        return;
-    }
-    tagged(command.tag, Status::Ok, "", command.name + " completed");
-}
-
-void Session::State::cmd_search(const Command& command, const SearchCommand& search) {
-    if (search.charset && !pattern_matches("UTF-8", *search.charset) &&
-        !pattern_matches("US-ASCII", *search.charset)) {
-        tagged(command.tag, Status::No, "BADCHARSET (US-ASCII UTF-8)",
-               "Supported charsets: US-ASCII, UTF-8");
-        return;
-    }
-    if (search.return_options) {
-        // RFC 4731 3.1: an empty result leaves MIN, MAX and ALL out.
-        std::string line = fmt::format("ESEARCH (TAG {}){}", quoted_or_literal(command.tag),
-                                       search.uid ? " UID" : "");
-        for (SearchReturn option : *search.return_options) {
-            if (option == SearchReturn::Count) {
-                line += " COUNT 0";
-            }
-        }
-        untagged(line);
-    } else {
-        untagged("SEARCH");
-    }
-    tagged(command.tag, Status::Ok, "", command.name + " completed");
-}
-
-void Session::State::cmd_sort_or_thread(const Command& command, const SequenceSet*) {
-    const bool sort = command.name.find("SORT") != std::string::npos;
-    untagged(sort ? "SORT" : "THREAD");
     tagged(command.tag, Status::Ok, "", command.name + " completed");
 }
 

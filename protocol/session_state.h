@@ -2,6 +2,8 @@
 // command groups (session.cpp, session_auth.cpp, session_mailbox.cpp).
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -12,6 +14,7 @@
 #include "protocol/reader.h"
 #include "protocol/response.h"
 #include "protocol/session.h"
+#include "store/archive.h"
 
 namespace vellum::protocol {
 
@@ -22,10 +25,14 @@ struct Authenticated {
     auth::Identity identity;
 };
 struct SelectedMailbox {
-    std::string name;
+    store::FolderInfo folder;
     bool read_only = true;
-    uint32_t uid_validity = 0;
-    uint32_t exists = 0;
+    // The folder's messages as of the last SELECT, NOOP or command that
+    // looked: an archive folder only ever grows, so a newer list extends
+    // this one and sequence numbers stay valid.
+    std::shared_ptr<const std::vector<store::MessageInfo>> messages;
+    std::vector<uint32_t> uids;  // ascending, for UID sets
+    uint32_t exists() const { return static_cast<uint32_t>(uids.size()); }
 };
 struct Selected {
     auth::Identity identity;
@@ -34,6 +41,8 @@ struct Selected {
 struct LoggedOut {};
 
 using ConnectionState = std::variant<NotAuthenticated, Authenticated, Selected, LoggedOut>;
+
+struct FetchJob;  // session_fetch.cpp
 
 // What the session waits for when it reads a raw line instead of a command.
 enum class RawLineWait { None, AuthenticateResponse, IdleDone };
@@ -54,6 +63,8 @@ struct Session::State {
     std::string authenticate_mechanism;
     unsigned login_failures = 0;
     bool tls_active = false;
+    // The logged-in user's instance archive, opened at login.
+    std::shared_ptr<store::Archive> archive;
 
     State(SessionContext& context_in, SessionHost& host_in, ConnectionInfo connection_in);
 
@@ -77,6 +88,22 @@ struct Session::State {
     void handle_raw_line(std::string&& line);
     // Called when an operation that set `waiting` has finished.
     void resume();
+
+    // Runs `work` on the worker pool and `then` with its result on the
+    // loop thread; input waits meanwhile. `then` may start another step.
+    template <typename T>
+    void in_background(std::function<T()> work, std::function<void(T&&)> then) {
+        waiting = true;
+        auto result = std::make_shared<std::optional<T>>();
+        host.run_blocking([result, work = std::move(work)] { result->emplace(work()); },
+                          [this, result, then = std::move(then)] {
+                              waiting = false;
+                              then(std::move(**result));
+                              if (!waiting) {
+                                  resume();
+                              }
+                          });
+    }
 
     // ---- capability (session.cpp) ----
     std::string capabilities() const;
@@ -102,10 +129,16 @@ struct Session::State {
     void cmd_status(const Command& command, const StatusCommand& status);
     void cmd_namespace(const Command& command);
     void cmd_fetch(const Command& command, const FetchCommand& fetch);
+    void fetch_batch(std::shared_ptr<FetchJob> job);
+    void continue_fetch(std::shared_ptr<FetchJob> job);
     void cmd_search(const Command& command, const SearchCommand& search);
-    void cmd_sort_or_thread(const Command& command, const SequenceSet* uids_only);
-    void cmd_close(const Command& command, bool expunge_first);
+    void cmd_sort_or_thread(const Command& command);
+    void cmd_close(const Command& command);
+    void cmd_noop(const Command& command);
     void cmd_idle(const Command& command);
+    // Untagged EXISTS for messages imported since the folder was last
+    // looked at (RFC 3501 7.3.1), then `then`.
+    void refresh_selected(std::function<void()> then);
 };
 
 }  // namespace vellum::protocol

@@ -12,6 +12,8 @@ namespace {
 // connection reads no further commands, so a client that does not read its
 // answers cannot make the server buffer without bound.
 constexpr size_t kOutputHighWatermark = 1024 * 1024;
+// A paused answer resumes when the queue has drained below this.
+constexpr size_t kOutputLowWatermark = 256 * 1024;
 
 std::string peer_name(uv_tcp_t* tcp) {
     sockaddr_storage address{};
@@ -271,7 +273,25 @@ void Connection::on_write_done(size_t bytes, int status) {
     }
     // A client busy downloading a large answer is not inactive.
     restart_inactivity_timer();
+    if (on_drained_ && queued_write_bytes_ < kOutputLowWatermark) {
+        std::exchange(on_drained_, {})();
+    }
     update_reading();
+}
+
+bool Connection::output_congested() const {
+    return queued_write_bytes_ >= kOutputHighWatermark;
+}
+
+void Connection::when_output_drained(std::function<void()> callback) {
+    if (closed_) {
+        return;
+    }
+    if (queued_write_bytes_ < kOutputLowWatermark) {
+        callback();
+        return;
+    }
+    on_drained_ = std::move(callback);
 }
 
 void Connection::start_tls() {
@@ -309,6 +329,7 @@ void Connection::close_now() {
     }
     timers_.clear();
     inactivity_timer_.reset();
+    on_drained_ = nullptr;
     // The owner drops its reference once libuv has let go of the handle.
     tcp_.reset(
         [&owner = owner_, self = shared_from_this()] { owner.connection_closed(self.get()); });

@@ -45,6 +45,8 @@ public:
     void after(std::chrono::milliseconds delay, std::function<void()> callback) override;
     void input_resumed() override;
     void log(std::string_view message) override;
+    bool output_congested() const override;
+    void when_output_drained(std::function<void()> callback) override;
 
 private:
     struct WriteRequest;
@@ -74,6 +76,7 @@ private:
     // Restarted by every read; closes a connection the client left silent.
     UvHandle<uv_timer_t> inactivity_timer_;
     size_t queued_write_bytes_ = 0;
+    std::function<void()> on_drained_;
     bool reading_ = false;
     bool closing_ = false;  // close() was called: flush, then close
     bool closed_ = false;   // the TCP handle is closing or closed

@@ -56,6 +56,7 @@ private:
     std::unique_ptr<auth::Authenticator> authenticator_;
     auth::LoginThrottle throttle_;
     std::optional<TlsContext> tls_;
+    protocol::ArchiveCatalog archives_;
     std::unique_ptr<protocol::SessionContext> session_context_;
     std::vector<std::unique_ptr<Listener>> listeners_;
     std::vector<UvHandle<uv_signal_t>> signals_;

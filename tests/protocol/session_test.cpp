@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <deque>
+#include <filesystem>
 #include <map>
 
 namespace vellum::protocol {
@@ -45,6 +46,10 @@ public:
     }
     void input_resumed() override { ++resumed; }
     void log(std::string_view message) override { logs.emplace_back(message); }
+    bool output_congested() const override { return congested; }
+    void when_output_drained(std::function<void()> callback) override {
+        pending_timers.push_back(std::move(callback));
+    }
 
     // Completes queued worker-pool jobs and timers, in order, until none remain.
     void settle() {
@@ -65,6 +70,7 @@ public:
     std::string output;
     bool tls_started = false;
     bool closed = false;
+    bool congested = false;
     int resumed = 0;
     std::deque<std::function<void()>> pending_done;
     std::deque<std::function<void()>> pending_timers;
@@ -74,8 +80,10 @@ public:
 
 struct Fixture {
     explicit Fixture(bool tls = false, bool starttls = true)
-        : context{.authenticator = authenticator,
+        : archives(temporary_data_dir()),
+          context{.authenticator = authenticator,
                   .throttle = throttle,
+                  .archives = archives,
                   .limits = {},
                   .allow_plaintext_auth = false},
           session(context, host, ConnectionInfo{"192.0.2.1", tls, starttls}) {
@@ -88,8 +96,16 @@ struct Fixture {
         return host.take_output();
     }
 
+    // A data directory whose instance has had no import: an empty archive.
+    static std::filesystem::path temporary_data_dir() {
+        const auto dir = std::filesystem::temp_directory_path() / "vellum-session-test";
+        std::filesystem::create_directories(dir / "instances" / "jdcorp");
+        return dir;
+    }
+
     FakeAuthenticator authenticator;
     auth::LoginThrottle throttle{auth::LoginThrottleOptions{}};
+    ArchiveCatalog archives;
     SessionContext context;
     FakeHost host;
     Session session;

@@ -1,0 +1,332 @@
+#include "protocol/fetch_response.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "protocol/ascii.h"
+#include "protocol/fetch_structure.h"
+#include "protocol/imap_date.h"
+#include "protocol/response.h"
+#include "store/structure_lines.h"
+
+namespace vellum::protocol {
+
+std::string to_wire(std::string_view raw) {
+    return store::wire_bytes(raw, 0, raw.size());
+}
+
+FetchNeeds fetch_needs(std::span<const FetchItem> items) {
+    FetchNeeds needs;
+    for (const FetchItem& item : items) {
+        switch (item.kind) {
+            case FetchItem::Kind::Envelope:
+            case FetchItem::Kind::Body:
+            case FetchItem::Kind::BodyStructure:
+                needs.structure = true;
+                break;
+            case FetchItem::Kind::Rfc822:
+            case FetchItem::Kind::Rfc822Header:
+            case FetchItem::Kind::Rfc822Text:
+            case FetchItem::Kind::BodySection:
+            case FetchItem::Kind::Binary:
+            case FetchItem::Kind::BinarySize:
+                needs.structure = true;
+                needs.bytes = true;
+                break;
+            case FetchItem::Kind::Flags:
+            case FetchItem::Kind::InternalDate:
+            case FetchItem::Kind::Rfc822Size:
+            case FetchItem::Kind::Uid:
+            case FetchItem::Kind::ModSeq:
+                break;
+        }
+    }
+    return needs;
+}
+
+namespace {
+
+bool is_multipart(const store::MimePart& part) {
+    return ascii_iequals(part.type, "multipart");
+}
+
+bool is_encapsulated_message(const store::MimePart& part) {
+    return !is_multipart(part) && part.children.size() == 1;
+}
+
+std::string literal(std::string_view bytes) {
+    return fmt::format("{{{}}}\r\n{}", bytes.size(), bytes);
+}
+
+std::string wire_slice(std::string_view raw, const store::PartRange& range) {
+    if (range.raw_offset > raw.size()) {
+        return {};
+    }
+    const uint64_t end = std::min<uint64_t>(raw.size(), range.raw_offset + range.raw_length);
+    return store::wire_bytes(raw, range.raw_offset, end);
+}
+
+// RFC 3501 6.4.5: the header fields named (or all but those named), in
+// the order of the message, followed by the blank line that ends a header.
+std::string filter_header(std::string_view header, const std::vector<std::string>& names,
+                          bool keep_named) {
+    auto line_end = [&](size_t from) {
+        const size_t lf = header.find('\n', from);
+        return lf == std::string_view::npos ? header.size() : lf + 1;
+    };
+    std::string out;
+    size_t position = 0;
+    while (position < header.size()) {
+        size_t end = line_end(position);
+        const std::string_view first_line = header.substr(position, end - position);
+        if (first_line == "\r\n" || first_line == "\n") {
+            break;  // the blank line that ends the header
+        }
+        // A field goes on over continuation lines (RFC 5322 2.2.3).
+        while (end < header.size() && (header[end] == ' ' || header[end] == '\t')) {
+            end = line_end(end);
+        }
+        const std::string_view field = header.substr(position, end - position);
+        position = end;
+        const size_t colon = field.find(':');
+        if (colon == std::string_view::npos) {
+            continue;
+        }
+        std::string_view name = field.substr(0, colon);
+        while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) {
+            name.remove_suffix(1);
+        }
+        const bool named = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+            return ascii_iequals(n, name);
+        });
+        if (named == keep_named) {
+            out.append(field);
+            if (field.back() != '\n') {
+                out += "\r\n";
+            }
+        }
+    }
+    out += "\r\n";
+    return out;
+}
+
+std::string section_name(const Section& section) {
+    std::string name;
+    for (uint32_t number : section.part) {
+        if (!name.empty()) {
+            name += '.';
+        }
+        name += std::to_string(number);
+    }
+    auto add = [&](std::string_view text) {
+        if (!name.empty()) {
+            name += '.';
+        }
+        name += text;
+    };
+    switch (section.text) {
+        case Section::Text::None:
+            break;
+        case Section::Text::Header:
+            add("HEADER");
+            break;
+        case Section::Text::Text:
+            add("TEXT");
+            break;
+        case Section::Text::Mime:
+            add("MIME");
+            break;
+        case Section::Text::HeaderFields:
+        case Section::Text::HeaderFieldsNot: {
+            add(section.text == Section::Text::HeaderFields ? "HEADER.FIELDS ("
+                                                            : "HEADER.FIELDS.NOT (");
+            for (size_t i = 0; i < section.header_fields.size(); ++i) {
+                name += (i == 0 ? "" : " ");
+                name += astring(section.header_fields[i]);
+            }
+            name += ')';
+            break;
+        }
+    }
+    return name;
+}
+
+// The bytes a section names, as served, or nullopt when it names nothing.
+std::optional<std::string> section_bytes(const FetchedMessage& message, const Section& section) {
+    const store::MimePart& root = *message.structure;
+    if (section.part.empty()) {
+        switch (section.text) {
+            case Section::Text::None:
+                return to_wire(message.raw);
+            case Section::Text::Header:
+                return wire_slice(message.raw, root.header);
+            case Section::Text::Text:
+                return wire_slice(message.raw, root.body);
+            case Section::Text::HeaderFields:
+            case Section::Text::HeaderFieldsNot:
+                return filter_header(wire_slice(message.raw, root.header), section.header_fields,
+                                     section.text == Section::Text::HeaderFields);
+            case Section::Text::Mime:
+                return std::nullopt;  // the grammar allows MIME only after part numbers
+        }
+    }
+    const store::MimePart* part = find_part(root, section.part);
+    if (part == nullptr) {
+        return std::nullopt;
+    }
+    switch (section.text) {
+        case Section::Text::None:
+            return wire_slice(message.raw, part->body);
+        case Section::Text::Mime:
+            return wire_slice(message.raw, part->header);
+        default:
+            break;
+    }
+    // HEADER, TEXT and HEADER.FIELDS after part numbers refer to an
+    // encapsulated message (RFC 3501 6.4.5).
+    if (!is_encapsulated_message(*part)) {
+        return std::nullopt;
+    }
+    const store::MimePart& inner = part->children.front();
+    switch (section.text) {
+        case Section::Text::Header:
+            return wire_slice(message.raw, inner.header);
+        case Section::Text::Text:
+            return wire_slice(message.raw, inner.body);
+        default:
+            return filter_header(wire_slice(message.raw, inner.header), section.header_fields,
+                                 section.text == Section::Text::HeaderFields);
+    }
+}
+
+std::string apply_partial(std::string bytes, const std::optional<Partial>& partial) {
+    if (!partial) {
+        return bytes;
+    }
+    if (partial->offset >= bytes.size()) {
+        return {};
+    }
+    return bytes.substr(partial->offset, partial->length);
+}
+
+std::string flags_list(const store::MessageInfo& info) {
+    std::string out = "(";
+    for (size_t i = 0; i < info.flags.size(); ++i) {
+        out += (i == 0 ? "" : " ");
+        out += info.flags[i];
+    }
+    out += ')';
+    return out;
+}
+
+}  // namespace
+
+const store::MimePart* find_part(const store::MimePart& root, std::span<const uint32_t> path) {
+    const store::MimePart* current = &root;
+    bool at_root = true;
+    for (uint32_t number : path) {
+        // Inside a message/rfc822 part, numbers count the parts of the
+        // message it carries.
+        const store::MimePart* container = current;
+        if (!at_root && is_encapsulated_message(*current)) {
+            container = &current->children.front();
+        }
+        at_root = false;
+        if (is_multipart(*container)) {
+            if (number == 0 || number > container->children.size()) {
+                return nullptr;
+            }
+            current = &container->children[number - 1];
+        } else {
+            // A single-part message or body has exactly one part: 1.
+            if (number != 1) {
+                return nullptr;
+            }
+            current = container;
+        }
+    }
+    return current;
+}
+
+std::string render_fetch(const FetchedMessage& message, std::span<const FetchItem> items,
+                         bool include_uid) {
+    const store::MessageInfo& info = *message.info;
+    std::string out = fmt::format("* {} FETCH (", message.sequence_number);
+    bool first = true;
+    auto item = [&](std::string_view name, std::string_view value) {
+        if (!first) {
+            out += ' ';
+        }
+        first = false;
+        out += name;
+        out += ' ';
+        out += value;
+    };
+    const bool uid_requested = std::any_of(
+        items.begin(), items.end(),
+        [](const FetchItem& fetch_item) { return fetch_item.kind == FetchItem::Kind::Uid; });
+    if (include_uid && !uid_requested) {
+        item("UID", std::to_string(info.uid));
+    }
+    for (const FetchItem& fetch_item : items) {
+        switch (fetch_item.kind) {
+            case FetchItem::Kind::Uid:
+                item("UID", std::to_string(info.uid));
+                break;
+            case FetchItem::Kind::Flags:
+                item("FLAGS", flags_list(info));
+                break;
+            case FetchItem::Kind::InternalDate:
+                item("INTERNALDATE",
+                     "\"" +
+                         format_internal_date(info.internal_date, info.internal_date_zone_minutes) +
+                         "\"");
+                break;
+            case FetchItem::Kind::Rfc822Size:
+                item("RFC822.SIZE", std::to_string(info.wire_size));
+                break;
+            case FetchItem::Kind::ModSeq:
+                item("MODSEQ", fmt::format("({})", info.modseq));
+                break;
+            case FetchItem::Kind::Envelope:
+                item("ENVELOPE", message.structure->envelope
+                                     ? render_envelope(*message.structure->envelope)
+                                     : render_envelope(store::Envelope{}));
+                break;
+            case FetchItem::Kind::Body:
+                item("BODY", render_body_structure(*message.structure, false));
+                break;
+            case FetchItem::Kind::BodyStructure:
+                item("BODYSTRUCTURE", render_body_structure(*message.structure, true));
+                break;
+            case FetchItem::Kind::Rfc822:
+                item("RFC822", literal(to_wire(message.raw)));
+                break;
+            case FetchItem::Kind::Rfc822Header:
+                item("RFC822.HEADER", literal(wire_slice(message.raw, message.structure->header)));
+                break;
+            case FetchItem::Kind::Rfc822Text:
+                item("RFC822.TEXT", literal(wire_slice(message.raw, message.structure->body)));
+                break;
+            case FetchItem::Kind::BodySection: {
+                std::string name = "BODY[" + section_name(fetch_item.section) + "]";
+                if (fetch_item.partial) {
+                    name += fmt::format("<{}>", fetch_item.partial->offset);
+                }
+                const auto bytes = section_bytes(message, fetch_item.section);
+                item(name, bytes ? literal(apply_partial(*bytes, fetch_item.partial)) : "NIL");
+                break;
+            }
+            case FetchItem::Kind::Binary:
+            case FetchItem::Kind::BinarySize:
+                // Not offered (no BINARY capability): the session refuses
+                // these before rendering.
+                break;
+        }
+    }
+    out += ")\r\n";
+    return out;
+}
+
+}  // namespace vellum::protocol

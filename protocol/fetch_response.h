@@ -1,0 +1,43 @@
+// One message's FETCH response (RFC 3501 7.4.2), from what the archive
+// stored at import. Pure functions: no I/O, so they run on the worker pool
+// and in tests alike.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "protocol/command.h"
+#include "store/archive.h"
+#include "store/message_analysis.h"
+
+namespace vellum::protocol {
+
+// The stored bytes as served, with line ends as Dovecot serves them (a
+// bare LF goes out as CRLF; see store/structure_lines.h for the details).
+std::string to_wire(std::string_view raw);
+
+// What rendering needs beyond the MessageInfo.
+struct FetchNeeds {
+    bool structure = false;
+    bool bytes = false;
+};
+FetchNeeds fetch_needs(std::span<const FetchItem> items);
+
+struct FetchedMessage {
+    uint32_t sequence_number = 0;
+    const store::MessageInfo* info = nullptr;
+    const store::MimePart* structure = nullptr;  // set when FetchNeeds::structure
+    std::string_view raw;                        // set when FetchNeeds::bytes
+};
+
+// "* 3 FETCH (UID 17 FLAGS (\Seen) BODY[] {42}\r\n...)\r\n". With
+// `include_uid` (UID FETCH, RFC 3501 6.4.8) UID is sent even if not asked.
+std::string render_fetch(const FetchedMessage& message, std::span<const FetchItem> items,
+                         bool include_uid);
+
+// The part a section's part numbers name (RFC 3501 6.4.5), or null.
+const store::MimePart* find_part(const store::MimePart& root, std::span<const uint32_t> path);
+
+}  // namespace vellum::protocol

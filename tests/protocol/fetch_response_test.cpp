@@ -1,0 +1,144 @@
+// FETCH responses built from a hand-made structure over known bytes.
+#include "protocol/fetch_response.h"
+
+#include <doctest/doctest.h>
+
+namespace vellum::protocol {
+namespace {
+
+store::PartRange range(std::string_view message, std::string_view piece) {
+    const size_t offset = message.find(piece);
+    REQUIRE(offset != std::string_view::npos);
+    store::PartRange r;
+    r.raw_offset = offset;
+    r.raw_length = piece.size();
+    return r;
+}
+
+// A two-part message with bare LF line ends, as many archives hold them.
+constexpr std::string_view kMessage =
+    "From: a@example.com\n"
+    "Subject: Hi\n"
+    "Content-Type: multipart/mixed; boundary=b\n"
+    "\n"
+    "--b\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "one\n"
+    "--b\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "Subject: inner\n"
+    "X-A: 1\n"
+    "\n"
+    "inner body\n"
+    "--b--\n";
+
+store::MimePart structure() {
+    store::MimePart root;
+    root.type = "multipart";
+    root.subtype = "mixed";
+    root.header =
+        range(kMessage,
+              "From: a@example.com\nSubject: Hi\nContent-Type: multipart/mixed; boundary=b\n\n");
+    root.body = range(kMessage, "--b\nContent-Type: text/plain");
+    root.body.raw_length = kMessage.size() - root.body.raw_offset;
+    store::MimePart text;
+    text.type = "text";
+    text.subtype = "plain";
+    text.header = range(kMessage, "Content-Type: text/plain\n\n");
+    text.body = range(kMessage, "one");
+    store::MimePart attached;
+    attached.type = "message";
+    attached.subtype = "rfc822";
+    attached.header = range(kMessage, "Content-Type: message/rfc822\n\n");
+    attached.body = range(kMessage, "Subject: inner\nX-A: 1\n\ninner body");
+    store::MimePart inner;
+    inner.type = "text";
+    inner.subtype = "plain";
+    inner.header = range(kMessage, "Subject: inner\nX-A: 1\n\n");
+    inner.body = range(kMessage, "inner body");
+    attached.children.push_back(inner);
+    root.children = {text, attached};
+    return root;
+}
+
+std::string fetch(const FetchItem& item) {
+    const store::MimePart root = structure();
+    store::MessageInfo info;
+    info.uid = 9;
+    FetchedMessage message{4, &info, &root, kMessage};
+    return render_fetch(message, std::vector<FetchItem>{item}, false);
+}
+
+FetchItem section(std::vector<uint32_t> part, Section::Text text = Section::Text::None,
+                  std::vector<std::string> fields = {}) {
+    FetchItem item;
+    item.kind = FetchItem::Kind::BodySection;
+    item.section.part = std::move(part);
+    item.section.text = text;
+    item.section.header_fields = std::move(fields);
+    return item;
+}
+
+TEST_CASE("bare LF goes out as CRLF, nothing else changes") {
+    CHECK(to_wire("a\nb\r\nc\rd\n") == "a\r\nb\r\nc\rd\r\n");
+    CHECK(to_wire("\n\n") == "\r\n\r\n");
+    CHECK(to_wire("no line end") == "no line end");
+}
+
+TEST_CASE("BODY[] is the whole message as served, with its size") {
+    const std::string wire = to_wire(kMessage);
+    CHECK(fetch(section({})) ==
+          "* 4 FETCH (BODY[] {" + std::to_string(wire.size()) + "}\r\n" + wire + ")\r\n");
+}
+
+TEST_CASE("part numbers, MIME headers and the parts of an attached message") {
+    CHECK(fetch(section({1})) == "* 4 FETCH (BODY[1] {3}\r\none)\r\n");
+    CHECK(fetch(section({1}, Section::Text::Mime)) ==
+          "* 4 FETCH (BODY[1.MIME] {28}\r\nContent-Type: text/plain\r\n\r\n)\r\n");
+    CHECK(fetch(section({2, 1})) == "* 4 FETCH (BODY[2.1] {10}\r\ninner body)\r\n");
+    CHECK(fetch(section({2}, Section::Text::Header)) ==
+          "* 4 FETCH (BODY[2.HEADER] {26}\r\nSubject: inner\r\nX-A: 1\r\n\r\n)\r\n");
+    CHECK(fetch(section({2}, Section::Text::Text)) ==
+          "* 4 FETCH (BODY[2.TEXT] {10}\r\ninner body)\r\n");
+    CHECK(fetch(section({3})) == "* 4 FETCH (BODY[3] NIL)\r\n");
+    CHECK(fetch(section({1}, Section::Text::Header)) == "* 4 FETCH (BODY[1.HEADER] NIL)\r\n");
+}
+
+TEST_CASE("HEADER.FIELDS and HEADER.FIELDS.NOT keep message order and end in a blank line") {
+    CHECK(fetch(section({}, Section::Text::HeaderFields, {"subject", "FROM", "X-None"})) ==
+          "* 4 FETCH (BODY[HEADER.FIELDS (subject FROM X-None)] {36}\r\n"
+          "From: a@example.com\r\nSubject: Hi\r\n\r\n)\r\n");
+    CHECK(
+        fetch(section({}, Section::Text::HeaderFieldsNot, {"From", "Content-Type"})) ==
+        "* 4 FETCH (BODY[HEADER.FIELDS.NOT (From Content-Type)] {15}\r\nSubject: Hi\r\n\r\n)\r\n");
+}
+
+TEST_CASE("a partial fetch names its origin and cuts the served bytes") {
+    FetchItem item = section({1});
+    item.partial = Partial{1, 10};
+    CHECK(fetch(item) == "* 4 FETCH (BODY[1]<1> {2}\r\nne)\r\n");
+    item.partial = Partial{50, 10};
+    CHECK(fetch(item) == "* 4 FETCH (BODY[1]<50> {0}\r\n)\r\n");
+}
+
+TEST_CASE("UID FETCH always carries the UID; metadata items") {
+    const store::MimePart root = structure();
+    store::MessageInfo info;
+    info.uid = 9;
+    info.wire_size = 123;
+    info.flags = {"\\Seen", "$Label1"};
+    info.internal_date = 0;
+    FetchedMessage message{4, &info, &root, kMessage};
+    std::vector<FetchItem> items(3);
+    items[0].kind = FetchItem::Kind::Flags;
+    items[1].kind = FetchItem::Kind::Rfc822Size;
+    items[2].kind = FetchItem::Kind::InternalDate;
+    CHECK(render_fetch(message, items, true) ==
+          "* 4 FETCH (UID 9 FLAGS (\\Seen $Label1) RFC822.SIZE 123 INTERNALDATE \" 1-Jan-1970 "
+          "00:00:00 +0000\")\r\n");
+}
+
+}  // namespace
+}  // namespace vellum::protocol
