@@ -88,7 +88,7 @@ bool ascii_is_not_ascii(std::string_view name) {
                equals_ignoring_case(name.substr(0, prefix.size()), prefix);
     };
     return starts("utf-7") || starts("utf-16") || starts("utf-32") || starts("ucs") ||
-           starts("unicode") || starts("hz");
+           starts("unicode") || starts("hz") || starts("iso-2022");
 }
 
 }  // namespace
