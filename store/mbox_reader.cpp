@@ -24,12 +24,20 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
     return true;
 }
 
+// Old Mac mailboxes end their lines with CR alone; every other mbox with LF
+// (CR LF included).
+char line_terminator(std::string_view file) {
+    return file.find('\n') == std::string_view::npos && file.find('\r') != std::string_view::npos
+               ? '\r'
+               : '\n';
+}
+
 // Appends `body` to `out`, dropping one ">" from each ">+From " line.
-void append_unescaped(std::string& out, std::string_view body) {
+void append_unescaped(std::string& out, std::string_view body, char eol) {
     out.reserve(out.size() + body.size());
     size_t start = 0;
     while (start < body.size()) {
-        size_t end = body.find('\n', start);
+        size_t end = body.find(eol, start);
         end = end == std::string_view::npos ? body.size() : end + 1;
         std::string_view line = body.substr(start, end - start);
         if (line.starts_with('>')) {
@@ -45,8 +53,12 @@ void append_unescaped(std::string& out, std::string_view body) {
 
 // The blank line before the next "From " line belongs to the mbox, not to
 // the message (RFC 4155 section 2).
-std::string_view without_separator_blank_line(std::string_view message) {
-    if (message.ends_with("\r\n\r\n")) {
+std::string_view without_separator_blank_line(std::string_view message, char eol) {
+    if (eol == '\r') {
+        if (message.ends_with("\r\r")) {
+            message.remove_suffix(1);
+        }
+    } else if (message.ends_with("\r\n\r\n")) {
         message.remove_suffix(2);
     } else if (message.ends_with("\n\n")) {
         message.remove_suffix(1);
@@ -134,13 +146,14 @@ void split_mbox(std::string_view file, const std::function<void(MboxMessage&&)>&
     if (file.starts_with(kBom)) {
         file.remove_prefix(kBom.size());
     }
+    const char eol = line_terminator(file);
     // Offsets of the "From " lines.
     std::vector<size_t> separators;
     for (size_t at = 0; at < file.size();) {
         if (file.compare(at, 5, "From ") == 0) {
             separators.push_back(at);
         }
-        const size_t newline = file.find('\n', at);
+        const size_t newline = file.find(eol, at);
         if (newline == std::string_view::npos) {
             break;
         }
@@ -151,11 +164,11 @@ void split_mbox(std::string_view file, const std::function<void(MboxMessage&&)>&
     for (size_t k = 0; k < separators.size(); ++k) {
         const size_t from = separators[k];
         const size_t next = k + 1 < separators.size() ? separators[k + 1] : file.size();
-        size_t body_start = file.find('\n', from);
+        size_t body_start = file.find(eol, from);
         body_start =
             body_start == std::string_view::npos || body_start > next ? next : body_start + 1;
         for (; counted_to < from; ++counted_to) {
-            line += file[counted_to] == '\n' ? 1 : 0;
+            line += file[counted_to] == eol ? 1 : 0;
         }
         MboxMessage message;
         message.line = line;
@@ -163,8 +176,9 @@ void split_mbox(std::string_view file, const std::function<void(MboxMessage&&)>&
             message.from_line_date = date->unix_time;
             message.from_line_zone_minutes = date->zone_minutes;
         }
-        append_unescaped(message.bytes,
-                         without_separator_blank_line(file.substr(body_start, next - body_start)));
+        append_unescaped(
+            message.bytes,
+            without_separator_blank_line(file.substr(body_start, next - body_start), eol), eol);
         on_message(std::move(message));
     }
 }

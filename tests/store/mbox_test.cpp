@@ -28,6 +28,16 @@ TEST_CASE("mbox: CRLF line ends are kept") {
     CHECK(messages[0].bytes == "A: b\r\n\r\nc\r\n");
 }
 
+TEST_CASE("mbox: an old Mac mailbox ends its lines with CR alone") {
+    const auto messages = split(
+        "From a Sun Sep  7 21:40:07 2008\rSubject: one\r\rbody\r>From x\r\r"
+        "From b Sun Sep  7 21:40:08 2008\rSubject: two\r\rtext\r");
+    REQUIRE(messages.size() == 2);
+    CHECK(messages[0].bytes == "Subject: one\r\rbody\rFrom x\r");
+    CHECK(messages[1].bytes == "Subject: two\r\rtext\r");
+    CHECK(messages[1].line == 7);
+}
+
 TEST_CASE("mbox: mboxrd and mboxo quoting loses one '>'") {
     // mboxrd: ">From " was "From ", ">>From " was ">From ".
     const auto rd = split("From x Sat Jan  3 01:05:34 1996\nA: b\n\n>From here\n>>From there\n");
