@@ -57,14 +57,34 @@ void append_nstring(std::string& out, const std::optional<std::string>& value) {
     }
 }
 
-// A header value with its folding line ends removed (what Dovecot sends for
-// Date, Message-ID, In-Reply-To and the Content-* fields).
+// A header value without line ends (what Dovecot sends for Date,
+// Message-ID, In-Reply-To and the Content-* fields): a folding line end
+// (followed by a space or tab) goes, any other CR or LF becomes a space.
 void append_unfolded_nstring(std::string& out, const std::optional<std::string>& value) {
-    if (value) {
-        append_string(out, store::unfold(*value));
-    } else {
+    if (!value) {
         out += "NIL";
+        return;
     }
+    std::string unfolded;
+    unfolded.reserve(value->size());
+    const std::string& text = *value;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c != '\r' && c != '\n') {
+            unfolded += c;
+            continue;
+        }
+        size_t next = i + 1;
+        while (next < text.size() && (text[next] == '\r' || text[next] == '\n')) {
+            ++next;
+        }
+        bool folding = next < text.size() && (text[next] == ' ' || text[next] == '\t');
+        if (!folding) {
+            unfolded += ' ';
+        }
+        i = next - 1;
+    }
+    append_string(out, unfolded);
 }
 
 bool is_lwsp(char c) {
@@ -75,7 +95,7 @@ bool is_lwsp(char c) {
 // ends become one space, leading and trailing whitespace goes, NUL becomes
 // U+FFFD. A value that needed any of that, or that holds '"', '\' or 8-bit
 // bytes, goes out as a literal.
-void append_subject(std::string& out, std::string_view value) {
+void append_for_humans(std::string& out, std::string_view value) {
     std::string cleaned;
     cleaned.reserve(value.size());
     bool pending_space = false;
@@ -113,7 +133,11 @@ void append_addresses(std::string& out, const std::vector<EnvelopeAddress>& addr
     out += '(';
     for (const EnvelopeAddress& address : addresses) {
         out += '(';
-        append_nstring(out, address.name);
+        if (address.name) {
+            append_for_humans(out, *address.name);  // as Dovecot: names are for humans too
+        } else {
+            out += "NIL";
+        }
         out += ' ';
         append_nstring(out, address.route);
         out += ' ';
@@ -283,7 +307,7 @@ std::string render_envelope(const store::Envelope& envelope) {
     append_unfolded_nstring(out, envelope.date);
     out += ' ';
     if (envelope.subject) {
-        append_subject(out, *envelope.subject);
+        append_for_humans(out, *envelope.subject);
     } else {
         out += "NIL";
     }

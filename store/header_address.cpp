@@ -18,42 +18,58 @@ std::optional<std::string> non_empty(std::string text) {
     return text;
 }
 
+// Dovecot's reading of a list, which clients see in ENVELOPE: an element
+// that is empty but followed by ',' gives a MISSING_MAILBOX/MISSING_DOMAIN
+// address; anything but ',' after an address ends the list (the rest is
+// not shown); an unterminated or broken <...> gets the host SYNTAX_ERROR
+// and also ends it.
 class AddressParser {
 public:
     explicit AddressParser(std::string_view value) : tokens_(value) {}
 
     std::vector<EnvelopeAddress> parse() {
-        while (true) {
+        while (!stopped_) {
             tokens_.skip_cfws();
             if (tokens_.at_end()) {
                 break;
             }
-            char c = tokens_.peek();
-            if (c == ',' || c == ';' || c == '>') {
+            if (tokens_.peek() == ',') {
                 tokens_.advance();
+                out_.push_back(missing());
                 continue;
             }
-            size_t before = tokens_.position();
-            address(true);
-            if (tokens_.position() == before) {
-                tokens_.advance();  // an unexpected character: never loop
+            element(true);
+            if (stopped_) {
+                break;
             }
+            tokens_.skip_cfws();
+            if (tokens_.peek() != ',') {
+                break;  // garbage after an address: Dovecot stops here
+            }
+            tokens_.advance();
         }
         return std::move(out_);
     }
 
 private:
-    // A phrase: words (atoms, quoted strings, '.') separated by single
-    // spaces, as a display name is shown (RFC 5322 3.2.5).
-    struct Phrase {
-        std::string text;        // words joined by one space
-        std::string local_part;  // the same words joined without spaces
+    // Words (atoms, which here may hold '.', and quoted strings).
+    struct Words {
+        std::string text;        // joined by single spaces (a display name)
+        std::string local_part;  // joined without spaces, quotes removed
+        size_t count = 0;
+        bool quoted_only = false;  // a single quoted string
         std::optional<std::string> last_comment;
-        bool any = false;
     };
 
-    Phrase phrase() {
-        Phrase out;
+    static EnvelopeAddress missing() {
+        return {std::nullopt, std::nullopt, std::string(kMissingMailbox),
+                std::string(kMissingDomain)};
+    }
+
+    static bool is_word_char(char c) { return c == '.' || HeaderTokens::is_atext(c); }
+
+    Words words() {
+        Words out;
         while (true) {
             if (auto comment = tokens_.skip_cfws()) {
                 out.last_comment = std::move(comment);
@@ -63,39 +79,30 @@ private:
             }
             char c = tokens_.peek();
             std::string word;
-            if (c == '"') {
-                size_t start = tokens_.position();
+            bool quoted = c == '"';
+            if (quoted) {
                 word = *tokens_.quoted_string();
-                out.local_part += std::string(raw_since(start));
-            } else if (c == '.') {
-                tokens_.advance();
-                word = ".";
-                out.local_part += '.';
-            } else if (HeaderTokens::is_atext(c)) {
-                word = tokens_.atom();
-                out.local_part += word;
+            } else if (is_word_char(c)) {
+                while (!tokens_.at_end() && is_word_char(tokens_.peek())) {
+                    word += tokens_.peek();
+                    tokens_.advance();
+                }
             } else {
                 break;
             }
-            if (out.any && word != "." && !ends_with_dot(out.text)) {
+            if (out.count > 0) {
                 out.text += ' ';
             }
             out.text += word;
-            out.any = true;
+            out.local_part += word;
+            out.quoted_only = out.count == 0 && quoted;
+            ++out.count;
         }
         return out;
     }
 
-    static bool ends_with_dot(const std::string& text) {
-        return !text.empty() && text.back() == '.';
-    }
-
-    std::string_view raw_since(size_t start) const {
-        std::string_view rest = tokens_.rest();
-        size_t consumed = tokens_.position() - start;
-        return std::string_view(rest.data() - consumed, consumed);
-    }
-
+    // A dot-atom or domain literal; whitespace ends it unless a '.'
+    // follows (obs-domain allows CFWS around the dots).
     std::string domain() {
         std::string out;
         trailing_comment_.reset();
@@ -115,16 +122,26 @@ private:
                         break;
                     }
                 }
-            } else if (c == '.') {
-                tokens_.advance();
-                out += '.';
-            } else if (HeaderTokens::is_atext(c)) {
-                out += tokens_.atom();
+            } else if (is_word_char(c)) {
+                while (!tokens_.at_end() && is_word_char(tokens_.peek())) {
+                    out += tokens_.peek();
+                    tokens_.advance();
+                }
             } else {
+                break;
+            }
+            if (auto comment = tokens_.skip_cfws()) {
+                trailing_comment_ = std::move(comment);
+            }
+            if (tokens_.peek() != '.' && (out.empty() || out.back() != '.')) {
                 break;
             }
         }
         return out;
+    }
+
+    static std::optional<std::string> display_name(const std::string& text) {
+        return text.empty() ? std::nullopt : std::optional<std::string>(text);
     }
 
     // <[@route,@route:]local@domain>; the cursor is at '<'.
@@ -148,94 +165,98 @@ private:
             }
             address.route = non_empty(route);
         }
-        Phrase local = phrase();
+        Words local = words();
         address.mailbox =
             local.local_part.empty() ? std::string(kMissingMailbox) : local.local_part;
         tokens_.skip_cfws();
+        std::string host;
         if (tokens_.peek() == '@') {
             tokens_.advance();
-            std::string host = domain();
-            address.host = host.empty() ? std::string(kMissingDomain) : host;
-        } else {
-            address.host = std::string(kMissingDomain);
+            host = domain();
         }
-        // Skip whatever is left up to the closing '>'.
-        while (!tokens_.at_end() && tokens_.peek() != '>') {
-            if (tokens_.peek() == '"') {
-                tokens_.quoted_string();
-            } else {
-                tokens_.advance();
-            }
+        tokens_.skip_cfws();
+        if (tokens_.peek() != '>') {
+            address.host = "SYNTAX_ERROR";
+            out_.push_back(std::move(address));
+            stopped_ = true;
+            return;
         }
-        if (tokens_.peek() == '>') {
-            tokens_.advance();
-        }
+        tokens_.advance();
+        address.host = host.empty() ? std::string(kMissingDomain) : host;
         out_.push_back(std::move(address));
     }
 
-    void address(bool group_allowed) {
-        Phrase words = phrase();
+    void element(bool group_allowed) {
+        Words phrase = words();
         tokens_.skip_cfws();
         char c = tokens_.peek();
         if (c == '<') {
-            angle_address(words.any ? std::optional<std::string>(words.text) : std::nullopt);
+            angle_address(display_name(phrase.text));
             return;
         }
         if (c == ':' && group_allowed) {
             tokens_.advance();
-            out_.push_back({std::nullopt, std::nullopt, words.text, std::nullopt});
-            while (true) {
-                tokens_.skip_cfws();
-                if (tokens_.at_end()) {
-                    break;
-                }
-                char d = tokens_.peek();
-                if (d == ';') {
-                    tokens_.advance();
-                    break;
-                }
-                if (d == ',') {
-                    tokens_.advance();
-                    continue;
-                }
-                size_t before = tokens_.position();
-                address(false);
-                if (tokens_.position() == before) {
-                    tokens_.advance();
-                }
-            }
+            out_.push_back({std::nullopt, std::nullopt, phrase.text, std::nullopt});
+            group_members();
             out_.push_back({});
             return;
         }
-        if (!words.any && c != '@') {
-            return;
-        }
-        EnvelopeAddress address;
-        address.mailbox =
-            words.local_part.empty() ? std::string(kMissingMailbox) : words.local_part;
-        if (c == '@') {
+        if (c == '@' && phrase.count <= 1) {
             tokens_.advance();
+            EnvelopeAddress address;
+            address.mailbox =
+                phrase.local_part.empty() ? std::string(kMissingMailbox) : phrase.local_part;
             std::string host = domain();
             address.host = host.empty() ? std::string(kMissingDomain) : host;
-            if (trailing_comment_) {
-                words.last_comment = trailing_comment_;
+            // addr-spec (comment): the comment is the only name there is.
+            std::optional<std::string> comment =
+                trailing_comment_ ? trailing_comment_ : phrase.last_comment;
+            if (comment && !comment->empty()) {
+                address.name = comment;
             }
+            out_.push_back(std::move(address));
+            return;
+        }
+        if (phrase.count == 0) {
+            stopped_ = true;  // not an address at all
+            return;
+        }
+        EnvelopeAddress address = missing();
+        if (phrase.count == 1 && !phrase.quoted_only) {
+            address.mailbox = phrase.local_part;  // a bare local part
         } else {
-            address.host = std::string(kMissingDomain);
-        }
-        // addr-spec (comment): the comment is the only name there is.
-        if (auto comment = tokens_.skip_cfws()) {
-            words.last_comment = std::move(comment);
-        }
-        if (words.last_comment && !words.last_comment->empty()) {
-            address.name = words.last_comment;
+            address.name = display_name(phrase.text);  // a name without address
         }
         out_.push_back(std::move(address));
+    }
+
+    void group_members() {
+        while (!stopped_) {
+            tokens_.skip_cfws();
+            if (tokens_.at_end()) {
+                return;
+            }
+            char c = tokens_.peek();
+            if (c == ';') {
+                tokens_.advance();
+                return;
+            }
+            if (c == ',') {
+                tokens_.advance();
+                continue;
+            }
+            element(false);
+            tokens_.skip_cfws();
+            if (!stopped_ && tokens_.peek() != ',' && tokens_.peek() != ';' && !tokens_.at_end()) {
+                stopped_ = true;
+            }
+        }
     }
 
     HeaderTokens tokens_;
     std::optional<std::string> trailing_comment_;  // the last comment domain() skipped
     std::vector<EnvelopeAddress> out_;
+    bool stopped_ = false;
 };
 
 }  // namespace
