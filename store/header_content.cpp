@@ -177,14 +177,18 @@ ContentTypeValue parse_content_type(std::string_view value) {
         return out;  // Dovecot ignores the parameters too
     }
     tokens.skip_cfws();
-    if (tokens.peek() == '/') {
-        tokens.advance();
-        tokens.skip_cfws();
-        out.subtype = tokens.mime_token();
-        tokens.skip_cfws();
+    if (tokens.at_end()) {
+        return out;  // "text" alone: Dovecot reports "text" ""
     }
+    if (tokens.peek() != '/') {
+        return {};  // "text plain", "text; charset=x": Dovecot reports "" ""
+    }
+    tokens.advance();
+    tokens.skip_cfws();
+    out.subtype = tokens.mime_token();
+    tokens.skip_cfws();
     if (!tokens.at_end() && tokens.peek() != ';') {
-        return {};  // "text plain", "text/plain>": Dovecot reports "" ""
+        return {};  // "text/plain>"
     }
     out.parameters = parse_parameters(tokens.rest());
     return out;

@@ -18,9 +18,9 @@ struct ContentTypeValue {
     std::vector<ContentParameter> parameters;
 };
 
-// A broken value is taken as far as it goes, as Dovecot reports it: no
-// "/subtype" gives an empty subtype, no type token empty type and subtype
-// and no parameters.
+// A broken value is reported as Dovecot reports it: a lone type gives an
+// empty subtype; anything else broken ("text plain", "text; x=y",
+// "text/plain>", no type) gives empty type and subtype and no parameters.
 ContentTypeValue parse_content_type(std::string_view value);
 
 struct DispositionValue {

@@ -186,7 +186,8 @@ private:
         } else if (depth < limits_.max_depth && parts_ < limits_.max_parts &&
                    equals_ignoring_case(part.type, "multipart")) {
             const ContentParameter* boundary = find_parameter(part.type_parameters, "boundary");
-            if (boundary != nullptr && !boundary->value.empty()) {
+            // An empty boundary="" is used as such by Dovecot: "--" lines.
+            if (boundary != nullptr) {
                 MultipartEnd end =
                     scan_multipart(body_start, depth, boundary->value,
                                    equals_ignoring_case(part.subtype, "digest"), part);
