@@ -251,6 +251,27 @@ void append_multipart(std::string& out, const MimePart& part, bool extension_dat
     out += ')';
 }
 
+// Dovecot recognises a message (the top level only) whose single part says
+// no more than the RFC 2045 defaults (text/plain, charset us-ascii, 7bit, in
+// any case, nothing else) and sends the defaults in its own spelling.
+bool is_plain_7bit(const MimePart& part) {
+    return is_type(part, "text") && store::equals_ignoring_case(part.subtype, "plain") &&
+           part.type_parameters.size() == 1 &&
+           store::equals_ignoring_case(part.type_parameters[0].name, "charset") &&
+           store::equals_ignoring_case(part.type_parameters[0].value, "us-ascii") &&
+           store::equals_ignoring_case(part.encoding, "7bit") && !part.content_id &&
+           !part.description && !part.md5 && !part.disposition && !part.language &&
+           !part.location && part.children.empty();
+}
+
+void append_plain_7bit(std::string& out, const MimePart& part, bool extension_data) {
+    out += R"(("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" )";
+    out += std::to_string(part.body.wire_length);
+    out += ' ';
+    out += std::to_string(part.body.lines);
+    out += extension_data ? " NIL NIL NIL NIL)" : ")";
+}
+
 void append_leaf(std::string& out, const MimePart& part, bool extension_data) {
     bool text = is_type(part, "text");
     bool encapsulated = part.children.size() == 1 && part.children.front().envelope;
@@ -326,7 +347,11 @@ std::string render_envelope(const store::Envelope& envelope) {
 
 std::string render_body_structure(const store::MimePart& root, bool extension_data) {
     std::string out;
-    append_part(out, root, extension_data);
+    if (is_plain_7bit(root)) {
+        append_plain_7bit(out, root, extension_data);
+    } else {
+        append_part(out, root, extension_data);
+    }
     return out;
 }
 

@@ -31,12 +31,18 @@ std::string_view field_value(const HeaderBlock& header, std::string_view name) {
     return field == nullptr ? std::string_view() : field->value;
 }
 
-std::optional<std::string> trimmed_field(const HeaderBlock& header, std::string_view name) {
+// A field's value without the blanks after the colon; trailing blanks stay,
+// as Dovecot sends them.
+std::optional<std::string> field_text(const HeaderBlock& header, std::string_view name) {
     const HeaderField* field = find_field(header, name);
     if (field == nullptr) {
         return std::nullopt;
     }
-    return std::string(trim_whitespace(field->value));
+    std::string_view value = field->value;
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+        value.remove_prefix(1);
+    }
+    return std::string(value);
 }
 
 // Only message/rfc822: Dovecot 2.3 serves message/global (RFC 6532 3.7)
@@ -145,11 +151,11 @@ private:
         }
         part.encoding =
             parse_single_token(field_value(header, "Content-Transfer-Encoding")).value_or("7bit");
-        part.content_id = trimmed_field(header, "Content-ID");
-        part.description = trimmed_field(header, "Content-Description");
-        part.md5 = trimmed_field(header, "Content-MD5");
-        part.location = trimmed_field(header, "Content-Location");
-        part.language = trimmed_field(header, "Content-Language");
+        part.content_id = field_text(header, "Content-ID");
+        part.description = field_text(header, "Content-Description");
+        part.md5 = field_text(header, "Content-MD5");
+        part.location = field_text(header, "Content-Location");
+        part.language = field_text(header, "Content-Language");
         if (const HeaderField* field = find_last_field(header, "Content-Disposition")) {
             DispositionValue disposition = parse_content_disposition(field->value);
             part.disposition = std::move(disposition.type);
