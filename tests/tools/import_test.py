@@ -32,8 +32,10 @@ def split_mbox(data):
     """The messages of an mbox as the importer must store them."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    # Lines end at LF only: a CR alone does not end an mbox line.
-    lines = re.split(rb"(?<=\n)", data)
+    # Lines end at LF; only an old Mac mailbox, which has no LF at all, ends
+    # them with CR alone.
+    eol = b"\r" if b"\n" not in data and b"\r" in data else b"\n"
+    lines = re.split(rb"(?<=" + re.escape(eol) + rb")", data)
     messages, current = [], None
     for line in lines:
         if line.startswith(b"From "):
@@ -48,7 +50,10 @@ def split_mbox(data):
     out = []
     for message in messages:
         body = b"".join(message)
-        if body.endswith(b"\r\n\r\n"):
+        if eol == b"\r":
+            if body.endswith(b"\r\r"):
+                body = body[:-1]
+        elif body.endswith(b"\r\n\r\n"):
             body = body[:-2]
         elif body.endswith(b"\n\n"):
             body = body[:-1]
@@ -115,10 +120,9 @@ class ImportTest(unittest.TestCase):
 
     def test_corpus_import_counts(self):
         summary = json.loads(self.first.stdout)
-        # Only the one empty mbox message of the corpus is not mail.
-        self.assertEqual(self.first.returncode, 1, self.first.stderr)
-        self.assertEqual(len(summary["rejected"]), 1, summary["rejected"])
-        self.assertTrue(summary["rejected"][0]["reason"])
+        # Every item of the corpus is mail, the CR-only old Mac mailbox too.
+        self.assertEqual(self.first.returncode, 0, self.first.stderr)
+        self.assertEqual(summary["rejected"], [])
         self.assertGreater(summary["imported"], 10800)
         stats = json.loads(self.run_vellum("stats", "acme", "--json").stdout)[0]
         self.assertEqual(stats["messages"], summary["imported"])
@@ -127,7 +131,7 @@ class ImportTest(unittest.TestCase):
 
     def test_second_import_adds_nothing_and_verify_passes(self):
         again = json.loads(self.run_vellum("import", "acme/Jon", "--json", *self.emls,
-                                           *self.mboxes, expect=1).stdout)
+                                           *self.mboxes).stdout)
         self.assertEqual(again["imported"], 0)
         self.assertGreater(again["duplicates"], 10800)
         result = self.run_vellum("verify", "acme")
