@@ -1,0 +1,309 @@
+#include "protocol/search_evaluator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <unordered_map>
+
+#include "protocol/ascii.h"
+#include "protocol/message_set.h"
+#include "store/decode_rfc2047.h"
+#include "store/search_text.h"
+
+namespace vellum::protocol {
+
+std::vector<std::string> header_field_values(std::string_view raw, std::string_view name) {
+    std::vector<std::string> values;
+    size_t position = 0;
+    auto line_end = [&](size_t from) {
+        const size_t lf = raw.find('\n', from);
+        return lf == std::string_view::npos ? raw.size() : lf + 1;
+    };
+    while (position < raw.size()) {
+        size_t end = line_end(position);
+        std::string_view first = raw.substr(position, end - position);
+        if (first == "\n" || first == "\r\n") {
+            break;  // end of the header
+        }
+        while (end < raw.size() && (raw[end] == ' ' || raw[end] == '\t')) {
+            end = line_end(end);
+        }
+        const std::string_view field = raw.substr(position, end - position);
+        position = end;
+        const size_t colon = field.find(':');
+        if (colon == std::string_view::npos) {
+            continue;
+        }
+        std::string_view field_name = field.substr(0, colon);
+        while (!field_name.empty() && (field_name.back() == ' ' || field_name.back() == '\t')) {
+            field_name.remove_suffix(1);
+        }
+        if (!ascii_iequals(field_name, name)) {
+            continue;
+        }
+        std::string value;
+        for (char c : field.substr(colon + 1)) {
+            if (c != '\r' && c != '\n') {
+                value += c;
+            }
+        }
+        const size_t first_text = value.find_first_not_of(" \t");
+        values.push_back(store::decode_encoded_words(
+            first_text == std::string::npos ? std::string_view()
+                                            : std::string_view(value).substr(first_text)));
+    }
+    return values;
+}
+
+namespace {
+
+enum class Match { No, Yes };
+
+// Everything a search evaluates, loaded at most once per command (sets and
+// full-text lookups) or per message (decoded fields, raw bytes).
+class Evaluation {
+public:
+    explicit Evaluation(const SearchScope& scope) : scope_(scope) {}
+
+    Status<std::string> prepare(const SearchKey& key) {
+        switch (key.kind) {
+            case SearchKeyKind::Uid:
+                positions_[&key] = resolve_uids(key.set, scope_.uids);
+                break;
+            case SearchKeyKind::SequenceSet:
+                positions_[&key] =
+                    resolve_sequence_numbers(key.set, static_cast<uint32_t>(scope_.uids.size()))
+                        .value_or(std::vector<uint32_t>{});
+                break;
+            case SearchKeyKind::Body:
+            case SearchKeyKind::Text: {
+                std::vector<uint32_t> uids;
+                if (scope_.folder_id != 0) {
+                    auto found = scope_.archive.search_text(scope_.folder_id, key.text,
+                                                            key.kind == SearchKeyKind::Body);
+                    if (!found) {
+                        return fail(found.error());
+                    }
+                    uids = std::move(*found);
+                }
+                positions_[&key] = std::move(uids);  // UIDs here, looked up by UID
+                break;
+            }
+            default:
+                break;
+        }
+        for (const SearchKey& child : key.children) {
+            if (auto prepared = prepare(child); !prepared) {
+                return prepared;
+            }
+        }
+        return Done{};
+    }
+
+    Result<Match, std::string> evaluate(const SearchKey& key, uint32_t position) {
+        const store::MessageInfo& message = scope_.messages[position];
+        auto flag = [&](std::string_view name, bool wanted) {
+            const bool has =
+                std::any_of(message.flags.begin(), message.flags.end(),
+                            [&](const std::string& f) { return ascii_iequals(f, name); });
+            return has == wanted ? Match::Yes : Match::No;
+        };
+        auto boolean = [](bool value) { return value ? Match::Yes : Match::No; };
+        switch (key.kind) {
+            case SearchKeyKind::All:
+            case SearchKeyKind::Old:
+                return Match::Yes;
+            case SearchKeyKind::Recent:
+            case SearchKeyKind::New:
+                return Match::No;  // nothing is recent in an archive session
+            case SearchKeyKind::And:
+                for (const SearchKey& child : key.children) {
+                    auto match = evaluate(child, position);
+                    if (!match || *match == Match::No) {
+                        return match;
+                    }
+                }
+                return Match::Yes;
+            case SearchKeyKind::Or: {
+                auto left = evaluate(key.children.at(0), position);
+                if (!left || *left == Match::Yes) {
+                    return left;
+                }
+                return evaluate(key.children.at(1), position);
+            }
+            case SearchKeyKind::Not: {
+                auto inner = evaluate(key.children.at(0), position);
+                if (!inner) {
+                    return inner;
+                }
+                return boolean(*inner == Match::No);
+            }
+            case SearchKeyKind::Answered:
+                return flag("\\Answered", true);
+            case SearchKeyKind::Unanswered:
+                return flag("\\Answered", false);
+            case SearchKeyKind::Deleted:
+                return flag("\\Deleted", true);
+            case SearchKeyKind::Undeleted:
+                return flag("\\Deleted", false);
+            case SearchKeyKind::Draft:
+                return flag("\\Draft", true);
+            case SearchKeyKind::Undraft:
+                return flag("\\Draft", false);
+            case SearchKeyKind::Flagged:
+                return flag("\\Flagged", true);
+            case SearchKeyKind::Unflagged:
+                return flag("\\Flagged", false);
+            case SearchKeyKind::Seen:
+                return flag("\\Seen", true);
+            case SearchKeyKind::Unseen:
+                return flag("\\Seen", false);
+            case SearchKeyKind::Keyword:
+                return flag(key.text, true);
+            case SearchKeyKind::Unkeyword:
+                return flag(key.text, false);
+            case SearchKeyKind::Larger:
+                return boolean(message.wire_size > key.number);
+            case SearchKeyKind::Smaller:
+                return boolean(message.wire_size < key.number);
+            case SearchKeyKind::ModSeq:
+                return boolean(message.modseq >= key.number);
+            case SearchKeyKind::Before:
+                return boolean(local_day(message.internal_date,
+                                         message.internal_date_zone_minutes) < day_of(key.date));
+            case SearchKeyKind::On:
+                return boolean(local_day(message.internal_date,
+                                         message.internal_date_zone_minutes) == day_of(key.date));
+            case SearchKeyKind::Since:
+                return boolean(local_day(message.internal_date,
+                                         message.internal_date_zone_minutes) >= day_of(key.date));
+            case SearchKeyKind::Uid:
+            case SearchKeyKind::SequenceSet: {
+                const std::vector<uint32_t>& positions = positions_.at(&key);
+                return boolean(std::binary_search(positions.begin(), positions.end(), position));
+            }
+            case SearchKeyKind::Body:
+            case SearchKeyKind::Text: {
+                const std::vector<uint32_t>& uids = positions_.at(&key);
+                return boolean(std::binary_search(uids.begin(), uids.end(), message.uid));
+            }
+            case SearchKeyKind::SentBefore:
+            case SearchKeyKind::SentOn:
+            case SearchKeyKind::SentSince: {
+                auto fields = search_fields(position);
+                if (!fields) {
+                    return fail(fields.error());
+                }
+                // RFC 3501 6.4.4: the Date: header's date, "disregarding time
+                // and timezone"; a message without one never matches.
+                if (!(*fields)->date) {
+                    return Match::No;
+                }
+                const int64_t sent = local_day(*(*fields)->date, (*fields)->date_zone_minutes);
+                const int64_t wanted = day_of(key.date);
+                return boolean(key.kind == SearchKeyKind::SentBefore ? sent < wanted
+                               : key.kind == SearchKeyKind::SentOn   ? sent == wanted
+                                                                     : sent >= wanted);
+            }
+            case SearchKeyKind::From:
+            case SearchKeyKind::To:
+            case SearchKeyKind::Cc:
+            case SearchKeyKind::Bcc:
+            case SearchKeyKind::Subject: {
+                auto fields = search_fields(position);
+                if (!fields) {
+                    return fail(fields.error());
+                }
+                const store::SearchFields& f = **fields;
+                const std::string& value = key.kind == SearchKeyKind::From  ? f.from
+                                           : key.kind == SearchKeyKind::To  ? f.to
+                                           : key.kind == SearchKeyKind::Cc  ? f.cc
+                                           : key.kind == SearchKeyKind::Bcc ? f.bcc
+                                                                            : f.subject;
+                return boolean(store::contains_ignoring_case(value, key.text));
+            }
+            case SearchKeyKind::Header: {
+                auto raw = message_bytes(position);
+                if (!raw) {
+                    return fail(raw.error());
+                }
+                // RFC 3501 6.4.4: an empty string matches every message that
+                // has the field at all.
+                for (const std::string& value : header_field_values(**raw, key.header_name)) {
+                    if (store::contains_ignoring_case(value, key.text)) {
+                        return Match::Yes;
+                    }
+                }
+                return Match::No;
+            }
+        }
+        return Match::No;
+    }
+
+private:
+    static int64_t local_day(int64_t unix_time, int zone_minutes) {
+        const int64_t local = unix_time + int64_t{zone_minutes} * 60;
+        return local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    }
+
+    static int64_t day_of(const Date& date) {
+        using namespace std::chrono;
+        const year_month_day day_date{year{date.year}, month{static_cast<unsigned>(date.month)},
+                                      day{static_cast<unsigned>(date.day)}};
+        return sys_days{day_date}.time_since_epoch().count();
+    }
+
+    Result<const store::SearchFields*, std::string> search_fields(uint32_t position) {
+        if (fields_position_ != position) {
+            auto loaded = scope_.archive.search_fields(scope_.messages[position].content_hash);
+            if (!loaded) {
+                return fail(loaded.error());
+            }
+            fields_ = std::move(*loaded);
+            fields_position_ = position;
+        }
+        return &*fields_;
+    }
+
+    Result<const std::string*, std::string> message_bytes(uint32_t position) {
+        if (bytes_position_ != position) {
+            auto loaded = scope_.archive.message_bytes(scope_.messages[position].content_hash);
+            if (!loaded) {
+                return fail(loaded.error());
+            }
+            bytes_ = std::move(*loaded);
+            bytes_position_ = position;
+        }
+        return &bytes_;
+    }
+
+    const SearchScope& scope_;
+    std::unordered_map<const SearchKey*, std::vector<uint32_t>> positions_;
+    std::optional<store::SearchFields> fields_;
+    std::optional<uint32_t> fields_position_;
+    std::string bytes_;
+    std::optional<uint32_t> bytes_position_;
+};
+
+}  // namespace
+
+Result<std::vector<uint32_t>, std::string> evaluate_search(const SearchScope& scope,
+                                                           const SearchKey& criteria) {
+    Evaluation evaluation(scope);
+    if (auto prepared = evaluation.prepare(criteria); !prepared) {
+        return fail(prepared.error());
+    }
+    std::vector<uint32_t> found;
+    for (uint32_t position = 0; position < scope.uids.size(); ++position) {
+        auto match = evaluation.evaluate(criteria, position);
+        if (!match) {
+            return fail(match.error());
+        }
+        if (*match == Match::Yes) {
+            found.push_back(position);
+        }
+    }
+    return found;
+}
+
+}  // namespace vellum::protocol
