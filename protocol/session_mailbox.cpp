@@ -311,27 +311,49 @@ void Session::State::cmd_select(const Command& command, const SelectCommand& sel
 
 void Session::State::refresh_selected(std::function<void()> then) {
     auto* selected = std::get_if<Selected>(&state);
-    if (selected == nullptr || selected->mailbox.folder.id == 0) {
+    if (selected == nullptr) {
         then();
         return;
     }
-    in_background<Result<std::vector<store::MessageInfo>, std::string>>(
-        [archive = archive, folder_id = selected->mailbox.folder.id] {
-            return archive->messages(folder_id);
+    // A folder's row says whether anything arrived; only then is its message
+    // list read again. Archive folders only grow, so the count tells.
+    struct Refreshed {
+        store::FolderInfo folder;
+        std::vector<store::MessageInfo> messages;
+    };
+    using Grown = Result<std::optional<Refreshed>, std::string>;
+    in_background<Grown>(
+        [archive = archive, user = selected->identity.user, name = selected->mailbox.folder.name,
+         known = selected->mailbox.exists()]() -> Grown {
+            auto folder = archive->folder(user, name);
+            if (!folder) {
+                return fail(folder.error());
+            }
+            if (!*folder || (*folder)->messages <= known) {
+                return std::optional<Refreshed>();
+            }
+            auto messages = archive->messages((*folder)->id);
+            if (!messages) {
+                return fail(messages.error());
+            }
+            return std::optional(Refreshed{**folder, std::move(*messages)});
         },
-        [this,
-         then = std::move(then)](Result<std::vector<store::MessageInfo>, std::string>&& messages) {
+        [this, then = std::move(then)](Grown&& grown) {
             auto* current = std::get_if<Selected>(&state);
-            if (current != nullptr && messages.ok() &&
-                messages->size() > current->mailbox.messages->size()) {
+            if (current != nullptr && grown.ok() && grown->has_value() &&
+                (*grown)->messages.size() > current->mailbox.exists()) {
+                std::vector<store::MessageInfo>& messages = (*grown)->messages;
                 SelectedMailbox& mailbox = current->mailbox;
-                for (size_t i = mailbox.uids.size(); i < messages->size(); ++i) {
-                    mailbox.uids.push_back((*messages)[i].uid);
+                for (size_t i = mailbox.uids.size(); i < messages.size(); ++i) {
+                    mailbox.uids.push_back(messages[i].uid);
                 }
-                mailbox.folder.messages = static_cast<uint32_t>(messages->size());
-                mailbox.folder.uid_next = messages->back().uid + 1;
+                // The id too: an INBOX shown empty may have been created by
+                // an import since.
+                mailbox.folder.id = (*grown)->folder.id;
+                mailbox.folder.messages = static_cast<uint32_t>(messages.size());
+                mailbox.folder.uid_next = (*grown)->folder.uid_next;
                 mailbox.messages =
-                    std::make_shared<const std::vector<store::MessageInfo>>(std::move(*messages));
+                    std::make_shared<const std::vector<store::MessageInfo>>(std::move(messages));
                 untagged(fmt::format("{} EXISTS", mailbox.exists()));
             }
             then();

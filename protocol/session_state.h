@@ -61,6 +61,9 @@ struct Session::State {
     RawLineWait raw_wait = RawLineWait::None;
     std::string raw_wait_tag;  // the tag of the command that waits for the raw line
     std::string authenticate_mechanism;
+    // Each IDLE gets a new number; a poll scheduled by an earlier one stops.
+    uint64_t idle_generation = 0;
+    static constexpr std::chrono::milliseconds kIdlePollInterval{1000};
     unsigned login_failures = 0;
     bool tls_active = false;
     // The logged-in user's instance archive, opened at login.
@@ -136,6 +139,7 @@ struct Session::State {
     void cmd_close(const Command& command);
     void cmd_noop(const Command& command);
     void cmd_idle(const Command& command);
+    void schedule_idle_poll(uint64_t generation);
     // Untagged EXISTS for messages imported since the folder was last
     // looked at (RFC 3501 7.3.1), then `then`.
     void refresh_selected(std::function<void()> then);
