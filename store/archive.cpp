@@ -33,6 +33,8 @@ constexpr const char* kMessagesSql = R"sql(
 constexpr const char* kContentSql = R"sql(
     SELECT data, raw_size, text_size, structure_size, fields_size, sent_date, sent_zone_minutes
     FROM contents WHERE hash = ?)sql";
+constexpr const char* kDictionarySql = "SELECT data FROM dictionaries WHERE dict_id = ?";
+
 constexpr const char* kScanTextSql = R"sql(
     SELECT m.uid, c.data, c.raw_size, c.text_size, c.structure_size, c.fields_size,
            c.body_text_offset
@@ -51,8 +53,9 @@ constexpr const char* kCandidateTextSql = R"sql(
 // four sizes) and hands its parts to `use`.
 template <typename Use>
 Status<std::string> with_content_parts(const sqlite::Statement& row, int first,
-                                       BlobDecompressor& decompressor, Use&& use) {
-    auto decompressed = decompressor.decompress(row.blob(first));
+                                       BlobDecompressor& decompressor,
+                                       DictionaryCache& dictionaries, Use&& use) {
+    auto decompressed = decompressor.decompress(row.blob(first), &dictionaries);
     if (!decompressed) {
         return fail(decompressed.error());
     }
@@ -98,7 +101,8 @@ std::vector<std::string> split_flags(std::string_view flags) {
 class IndexArchive final : public Archive {
 public:
     explicit IndexArchive(const std::filesystem::path& instance_dir)
-        : pool_(index_file(instance_dir)) {}
+        : pool_(index_file(instance_dir)),
+          dictionaries_([this](uint32_t id) { return read_dictionary(id); }) {}
 
     Result<std::vector<FolderInfo>, std::string> folders(std::string_view user) override {
         std::vector<FolderInfo> out;
@@ -210,8 +214,8 @@ public:
                         out.push_back(uid);
                         return;
                     }
-                    auto matched =
-                        with_content_parts(row, 1, decompressor, [&](const ContentParts& parts) {
+                    auto matched = with_content_parts(
+                        row, 1, decompressor, dictionaries_, [&](const ContentParts& parts) {
                             std::string_view searched = parts.text;
                             if (body_only) {
                                 const auto offset = static_cast<uint64_t>(row.integer(6));
@@ -237,6 +241,22 @@ public:
     }
 
 private:
+    // On a connection of its own: the one reading the frame is in the middle
+    // of its statement. It sees the frame's dictionary all the same, as
+    // both were committed together and dictionaries are never removed.
+    Result<std::optional<std::string>, std::string> read_dictionary(uint32_t id) {
+        std::optional<std::string> out;
+        auto done = with_statement(kDictionarySql, [&](sqlite::Statement& query) {
+            query.bind(1, static_cast<int64_t>(id));
+            return for_each_row(
+                query, [&](const sqlite::Statement& row) { out = std::string(row.blob(0)); });
+        });
+        if (!done) {
+            return fail(done.error());
+        }
+        return out;
+    }
+
     // Calls use(parts) with the content's decompressed parts.
     template <typename Use>
     Status<std::string> with_content(std::string_view content_hash, Use&& use) {
@@ -247,8 +267,9 @@ private:
             query.bind(1, content_hash);
             return for_each_row(query, [&](const sqlite::Statement& row) {
                 found = true;
-                if (auto used = with_content_parts(
-                        row, 0, decompressor, [&](const ContentParts& parts) { use(parts, row); });
+                if (auto used =
+                        with_content_parts(row, 0, decompressor, dictionaries_,
+                                           [&](const ContentParts& parts) { use(parts, row); });
                     !used) {
                     broken = fmt::format("stored message {}: {}", content_hash, used.error());
                 }
@@ -285,6 +306,7 @@ private:
     }
 
     IndexConnectionPool pool_;
+    DictionaryCache dictionaries_;
 };
 
 }  // namespace

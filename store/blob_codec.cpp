@@ -1,17 +1,63 @@
 #include "store/blob_codec.h"
 
 #include <fmt/format.h>
+#include <zdict.h>
+
+#include <vector>
 
 namespace vellum::store {
 
+Result<std::shared_ptr<const CompressionDictionary>, std::string> CompressionDictionary::load(
+    std::string bytes, int level) {
+    // Only a dictionary in zstd's format carries an ID, and frames can name
+    // nothing else: a raw-content "dictionary" would be ID 0, that is none.
+    const unsigned id = ZDICT_getDictID(bytes.data(), bytes.size());
+    if (id == 0) {
+        return fail(std::string("not a zstd dictionary with an ID"));
+    }
+    ZSTD_CDict* prepared = ZSTD_createCDict(bytes.data(), bytes.size(), level);
+    if (prepared == nullptr) {
+        return fail(fmt::format("zstd cannot load dictionary {}", id));
+    }
+    return std::shared_ptr<const CompressionDictionary>(
+        new CompressionDictionary(std::move(bytes), id, prepared));
+}
+
+Result<std::string, std::string> train_dictionary(std::span<const std::string_view> samples,
+                                                  size_t capacity) {
+    // zdict wants the samples end to end with their sizes alongside.
+    std::string joined;
+    std::vector<size_t> sizes;
+    sizes.reserve(samples.size());
+    for (std::string_view sample : samples) {
+        joined.append(sample);
+        sizes.push_back(sample.size());
+    }
+    std::string dictionary(capacity, '\0');
+    const size_t size = ZDICT_trainFromBuffer(dictionary.data(), dictionary.size(), joined.data(),
+                                              sizes.data(), static_cast<unsigned>(sizes.size()));
+    if (ZDICT_isError(size)) {
+        return fail(fmt::format("zstd dictionary training on {} samples failed: {}", samples.size(),
+                                ZDICT_getErrorName(size)));
+    }
+    dictionary.resize(size);
+    return dictionary;
+}
+
 BlobCompressor::BlobCompressor(int level) : context_(ZSTD_createCCtx()), level_(level) {}
 
-std::string BlobCompressor::compress(std::string_view bytes) {
+std::string BlobCompressor::compress(std::string_view bytes,
+                                     const CompressionDictionary* dictionary) {
     std::string frame(ZSTD_compressBound(bytes.size()), '\0');
-    // ZSTD_compressCCtx writes the content size into the frame header, which
-    // decompress() relies on to allocate once and to check the length.
-    const size_t size = ZSTD_compressCCtx(context_.get(), frame.data(), frame.size(), bytes.data(),
-                                          bytes.size(), level_);
+    // Both write the content size into the frame header, which decompress()
+    // relies on to allocate once and to check the length; with a
+    // dictionary, also its ID, by which decompress() finds it.
+    const size_t size =
+        dictionary == nullptr
+            ? ZSTD_compressCCtx(context_.get(), frame.data(), frame.size(), bytes.data(),
+                                bytes.size(), level_)
+            : ZSTD_compress_usingCDict(context_.get(), frame.data(), frame.size(), bytes.data(),
+                                       bytes.size(), dictionary->get());
     // Compression into a buffer of ZSTD_compressBound() bytes cannot fail
     // except on allocation failure, which is fatal everywhere else too.
     if (ZSTD_isError(size)) {
@@ -21,9 +67,38 @@ std::string BlobCompressor::compress(std::string_view bytes) {
     return frame;
 }
 
+Result<DictionaryCache::Dictionary, std::string> DictionaryCache::find(uint32_t id) {
+    {
+        std::lock_guard lock(mutex_);
+        if (auto found = loaded_.find(id); found != loaded_.end()) {
+            return found->second;
+        }
+    }
+    // Loaded without the lock: it reads the database. Two threads may both
+    // load a new dictionary; the first to finish is kept.
+    auto bytes = load_(id);
+    if (!bytes) {
+        return fail(fmt::format("reading zstd dictionary {}: {}", id, bytes.error()));
+    }
+    if (!*bytes) {
+        return fail(fmt::format("zstd dictionary {} is missing from the archive", id));
+    }
+    const std::string& data = **bytes;
+    if (const unsigned stored = ZDICT_getDictID(data.data(), data.size()); stored != id) {
+        return fail(fmt::format("zstd dictionary {} is stored as dictionary {}", id, stored));
+    }
+    Dictionary prepared(ZSTD_createDDict(data.data(), data.size()), ZSTD_freeDDict);
+    if (!prepared) {
+        return fail(fmt::format("zstd cannot load dictionary {}", id));
+    }
+    std::lock_guard lock(mutex_);
+    return loaded_.emplace(id, std::move(prepared)).first->second;
+}
+
 BlobDecompressor::BlobDecompressor() : context_(ZSTD_createDCtx()) {}
 
 Result<std::string, std::string> BlobDecompressor::decompress(std::string_view frame,
+                                                              DictionaryCache* dictionaries,
                                                               uint64_t limit) {
     const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
@@ -32,9 +107,25 @@ Result<std::string, std::string> BlobDecompressor::decompress(std::string_view f
     if (size > limit) {
         return fail(fmt::format("frame claims {} bytes, more than the limit", size));
     }
+    DictionaryCache::Dictionary dictionary;
+    if (const unsigned id = ZSTD_getDictID_fromFrame(frame.data(), frame.size()); id != 0) {
+        if (dictionaries == nullptr) {
+            return fail(fmt::format("frame needs zstd dictionary {}, and none is loaded", id));
+        }
+        auto found = dictionaries->find(id);
+        if (!found) {
+            return fail(found.error());
+        }
+        dictionary = std::move(found).value();
+    }
     std::string bytes(size, '\0');
+    // A frame without a dictionary ID must be read without a dictionary:
+    // one would change its initial repeat offsets and tables.
     const size_t written =
-        ZSTD_decompressDCtx(context_.get(), bytes.data(), bytes.size(), frame.data(), frame.size());
+        dictionary ? ZSTD_decompress_usingDDict(context_.get(), bytes.data(), bytes.size(),
+                                                frame.data(), frame.size(), dictionary.get())
+                   : ZSTD_decompressDCtx(context_.get(), bytes.data(), bytes.size(), frame.data(),
+                                         frame.size());
     if (ZSTD_isError(written)) {
         return fail(fmt::format("corrupt zstd frame: {}", ZSTD_getErrorName(written)));
     }

@@ -1,10 +1,18 @@
 // The compression of what the index stores per content: one zstd frame,
-// recording its own size, of the message bytes, decoded text and structure.
+// recording its own size, of the message bytes, decoded text and structure;
+// optionally against a per-instance dictionary, which the frame names by its
+// zstd dictionary ID (0 when it uses none).
 #pragma once
 
 #include <zstd.h>
 
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -16,12 +24,44 @@ namespace vellum::store {
 // so levels 1 to 12 differ by a few percent in size and not in speed.
 inline constexpr int kBlobCompressionLevel = 9;
 
+// A trained dictionary (its bytes as stored) with the zstd compression state
+// prepared from it once: shared read-only by every compressing thread.
+class CompressionDictionary {
+public:
+    // Fails if `bytes` is not a zstd dictionary with an ID.
+    static Result<std::shared_ptr<const CompressionDictionary>, std::string> load(
+        std::string bytes, int level = kBlobCompressionLevel);
+
+    uint32_t id() const { return id_; }
+    std::string_view bytes() const { return bytes_; }
+    const ZSTD_CDict* get() const { return dictionary_.get(); }
+
+private:
+    struct Free {
+        void operator()(ZSTD_CDict* dictionary) const { ZSTD_freeCDict(dictionary); }
+    };
+    CompressionDictionary(std::string bytes, uint32_t id, ZSTD_CDict* dictionary)
+        : bytes_(std::move(bytes)), id_(id), dictionary_(dictionary) {}
+
+    std::string bytes_;
+    uint32_t id_;
+    std::unique_ptr<ZSTD_CDict, Free> dictionary_;
+};
+
+// Trains a dictionary of at most `capacity` bytes on `samples` with zdict.
+// Fails when zstd finds nothing worth a dictionary (too few or too small
+// samples); the caller then compresses without one.
+Result<std::string, std::string> train_dictionary(std::span<const std::string_view> samples,
+                                                  size_t capacity);
+
 // One per thread: a compression context is reused across messages, which
 // saves its allocation on every call.
 class BlobCompressor {
 public:
     explicit BlobCompressor(int level = kBlobCompressionLevel);
-    std::string compress(std::string_view bytes);
+    // With a dictionary the frame records its ID, and its level is the
+    // dictionary's.
+    std::string compress(std::string_view bytes, const CompressionDictionary* dictionary = nullptr);
 
 private:
     struct Free {
@@ -31,12 +71,32 @@ private:
     int level_;
 };
 
+// The decompression dictionaries of one archive by ID, each prepared once
+// and loaded on first use, so that a reader opened before an import that
+// trained a new dictionary still reads that import's frames. Thread-safe.
+class DictionaryCache {
+public:
+    // The stored bytes of dictionary `id`, nullopt if there is none.
+    using Load = std::function<Result<std::optional<std::string>, std::string>(uint32_t id)>;
+    using Dictionary = std::shared_ptr<const ZSTD_DDict>;
+
+    explicit DictionaryCache(Load load) : load_(std::move(load)) {}
+
+    Result<Dictionary, std::string> find(uint32_t id);
+
+private:
+    Load load_;
+    std::mutex mutex_;
+    std::map<uint32_t, Dictionary> loaded_;  // guarded by mutex_
+};
+
 class BlobDecompressor {
 public:
     BlobDecompressor();
-    // Fails on a corrupt frame, or one whose recorded size is not
-    // `expected_size` (when given), or that exceeds `limit` bytes.
+    // Fails on a corrupt frame, one that exceeds `limit` bytes, or one that
+    // names a dictionary `dictionaries` does not have (or when it is null).
     Result<std::string, std::string> decompress(std::string_view frame,
+                                                DictionaryCache* dictionaries = nullptr,
                                                 uint64_t limit = kDefaultLimit);
 
     static constexpr uint64_t kDefaultLimit = uint64_t{1} << 32;

@@ -74,6 +74,20 @@ CREATE TABLE messages (
 CREATE VIRTUAL TABLE text_index USING fts5(
     text, content = '', detail = none, tokenize = 'trigram case_sensitive 0');
 )sql",
+    R"sql(
+-- The zstd dictionaries contents.data frames are compressed with, keyed by
+-- the dictionary's own ID, which each frame records in its header (0 there:
+-- no dictionary). Small messages compress badly alone; one dictionary
+-- trained on an instance's first import shares what they have in common
+-- (docs/benchmarks.md). A dictionary is written in the transaction of the
+-- first batch that uses it and never removed, so a frame's dictionary is
+-- always there. `created` is Unix time; the newest compresses new imports.
+CREATE TABLE dictionaries (
+    dict_id INTEGER PRIMARY KEY,
+    data BLOB NOT NULL,
+    created INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace
@@ -94,6 +108,32 @@ std::filesystem::path index_file(const std::filesystem::path& instance_dir) {
 
 Result<int, std::string> index_schema_version(sqlite3* db) {
     return sqlite::user_version(db);
+}
+
+Result<std::optional<std::string>, std::string> read_dictionary(sqlite3* db, uint32_t id) {
+    auto query = sqlite::Statement::prepare(db, "SELECT data FROM dictionaries WHERE dict_id = ?");
+    if (!query) {
+        return fail(query.error());
+    }
+    query->bind(1, static_cast<int64_t>(id));
+    auto row = query->step();
+    if (!row) {
+        return fail(row.error());
+    }
+    return *row ? std::optional<std::string>(query->blob(0)) : std::nullopt;
+}
+
+Result<std::optional<std::string>, std::string> newest_dictionary(sqlite3* db) {
+    auto query = sqlite::Statement::prepare(
+        db, "SELECT data FROM dictionaries ORDER BY created DESC, dict_id DESC LIMIT 1");
+    if (!query) {
+        return fail(query.error());
+    }
+    auto row = query->step();
+    if (!row) {
+        return fail(row.error());
+    }
+    return *row ? std::optional<std::string>(query->blob(0)) : std::nullopt;
 }
 
 Status<std::string> migrate_index(sqlite3* db) {

@@ -6,7 +6,9 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,7 +24,7 @@ inline constexpr int kIndexBusyTimeoutMs = 30'000;
 std::string index_user_key(std::string_view user);
 
 // The schema version this build reads and writes (PRAGMA user_version).
-inline constexpr int kIndexSchemaVersion = 1;
+inline constexpr int kIndexSchemaVersion = 2;
 
 std::filesystem::path index_file(const std::filesystem::path& instance_dir);
 
@@ -32,5 +34,11 @@ Status<std::string> migrate_index(sqlite3* db);
 
 // The database's user_version.
 Result<int, std::string> index_schema_version(sqlite3* db);
+
+// The bytes of zstd dictionary `id`, nullopt if the archive has none such.
+Result<std::optional<std::string>, std::string> read_dictionary(sqlite3* db, uint32_t id);
+
+// The dictionary new frames are compressed with: the newest, if any.
+Result<std::optional<std::string>, std::string> newest_dictionary(sqlite3* db);
 
 }  // namespace vellum::store

@@ -81,6 +81,12 @@ Result<InstanceStats, std::string> instance_stats(const std::filesystem::path& i
     stats.contents = c[3];
     stats.raw_bytes = c[4];
     stats.stored_bytes = c[5];
+    // The dictionaries the frames need are part of the store. A database an
+    // import has not migrated yet has no such table, and no dictionary.
+    if (auto dictionaries =
+            integers(db->get(), "SELECT coalesce(sum(length(data)), 0) FROM dictionaries")) {
+        stats.stored_bytes += (*dictionaries)[0];
+    }
     // dbstat knows each table's pages; without it (a SQLite built without
     // SQLITE_ENABLE_DBSTAT_VTAB) the FTS size is left at 0.
     if (auto fts = integers(db->get(),

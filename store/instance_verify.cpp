@@ -34,10 +34,13 @@ Status<std::string> check_contents(sqlite3* db, VerifyReport& report) {
         return fail(query.error());
     }
     BlobDecompressor decompressor;
+    // Reads within the check's transaction: a missing dictionary is one
+    // this state of the archive lacks.
+    DictionaryCache dictionaries([db](uint32_t id) { return read_dictionary(db, id); });
     return for_each_row(*query, [&](const sqlite::Statement& row) {
         report.contents_checked += 1;
         const std::string hash(row.text(1));
-        auto decompressed = decompressor.decompress(row.blob(2));
+        auto decompressed = decompressor.decompress(row.blob(2), &dictionaries);
         if (!decompressed) {
             report.problems.push_back(fmt::format("content {}: {}", hash, decompressed.error()));
             return;
@@ -59,6 +62,22 @@ Status<std::string> check_contents(sqlite3* db, VerifyReport& report) {
         if (auto structure = decode_structure(parts->structure); !structure) {
             report.problems.push_back(
                 fmt::format("content {}: structure: {}", hash, structure.error()));
+        }
+    });
+}
+
+// Each dictionary is stored under its own ID and loads. One that no frame
+// uses is harmless (a concurrent import may have stored the same messages
+// first), so it is not reported.
+Status<std::string> check_dictionaries(sqlite3* db, VerifyReport& report) {
+    auto query = sqlite::Statement::prepare(db, "SELECT dict_id FROM dictionaries ORDER BY 1");
+    if (!query) {
+        return fail(query.error());
+    }
+    DictionaryCache dictionaries([db](uint32_t id) { return read_dictionary(db, id); });
+    return for_each_row(*query, [&](const sqlite::Statement& row) {
+        if (auto loaded = dictionaries.find(static_cast<uint32_t>(row.integer(0))); !loaded) {
+            report.problems.push_back(fmt::format("dictionaries: {}", loaded.error()));
         }
     });
 }
@@ -183,7 +202,7 @@ Result<VerifyReport, std::string> verify_instance(const std::filesystem::path& i
     if (auto begun = sqlite::execute(db->get(), "BEGIN"); !begun) {
         return fail(begun.error());
     }
-    for (auto check : {check_sqlite, check_contents, check_references}) {
+    for (auto check : {check_sqlite, check_dictionaries, check_contents, check_references}) {
         if (auto done = check(db->get(), report); !done) {
             (void)sqlite::execute(db->get(), "ROLLBACK");
             return fail(done.error());

@@ -17,7 +17,9 @@ struct VerifyReport {
 };
 
 // Checks DATA/instances/<id>/archive.db: SQLite's own integrity check; each
-// content's bytes decompress to its recorded size and SHA-256 (its key), its
+// zstd dictionary loads under its ID; each content's bytes decompress (with
+// the dictionary their frame names, which must be stored) to its recorded
+// size and SHA-256 (its key), its
 // text and structure decode; every message has its content and folder, every
 // content is in some folder and in the text index and vice versa; each
 // folder's counters match its messages. An instance without an archive.db
