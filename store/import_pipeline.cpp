@@ -1,5 +1,7 @@
 #include "store/import_pipeline.h"
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <thread>
 
@@ -9,6 +11,10 @@
 #include "store/index_schema.h"
 
 namespace vellum::store {
+
+// Training that fails (zdict finds nothing to share) is retried on this
+// many batches at most, each costing a fraction of a second.
+constexpr int kMaxFailedTrainings = 3;
 
 // One analysis thread's state, kept across batches: compressing reuses a
 // zstd context, and a read connection tells which contents are stored
@@ -52,7 +58,9 @@ struct ImportPipeline::Worker {
         return found;
     }
 
-    PreparedMessage prepare(const std::filesystem::path& instance_dir, ImportItem& item) {
+    // Analyses `item`; its content's frame holds the parts uncompressed
+    // until compress() replaces them.
+    PreparedMessage analyse(const std::filesystem::path& instance_dir, ImportItem& item) {
         PreparedMessage message;
         message.folder = std::move(item.folder);
         message.flags = std::move(item.flags);
@@ -73,7 +81,7 @@ struct ImportPipeline::Worker {
             parts.reserve(item.bytes.size() + analysis.text.size() + structure.size() +
                           fields.size());
             parts.append(item.bytes).append(analysis.text).append(structure).append(fields);
-            content.frame = compressor.compress(parts);
+            content.frame = std::move(parts);
             content.structure_size = structure.size();
             content.fields_size = fields.size();
             content.body_text_offset = body_text_offset(item.bytes, analysis);
@@ -95,6 +103,12 @@ struct ImportPipeline::Worker {
         item.bytes = std::string();  // free the batch's memory as it goes
         return message;
     }
+
+    void compress(PreparedMessage& message, const CompressionDictionary* dictionary) {
+        if (message.content) {
+            message.content->frame = compressor.compress(message.content->frame, dictionary);
+        }
+    }
 };
 
 uint64_t body_text_offset(std::string_view raw, const MessageAnalysis& analysis) {
@@ -111,18 +125,34 @@ Result<std::unique_ptr<ImportPipeline>, std::string> ImportPipeline::open(
     if (!writer) {
         return fail(writer.error());
     }
+    // An earlier import's dictionary compresses this one's frames too.
+    std::shared_ptr<const CompressionDictionary> dictionary;
+    auto stored = newest_dictionary(writer->db());
+    if (!stored) {
+        return fail(stored.error());
+    }
+    if (*stored) {
+        auto loaded = CompressionDictionary::load(std::move(**stored));
+        if (!loaded) {
+            return fail(fmt::format("the archive's newest dictionary: {}", loaded.error()));
+        }
+        dictionary = std::move(loaded).value();
+    }
     options.threads = std::max(1u, options.threads);
-    return std::unique_ptr<ImportPipeline>(new ImportPipeline(
-        instance_dir, std::move(user), options, std::move(on_progress), std::move(writer).value()));
+    return std::unique_ptr<ImportPipeline>(
+        new ImportPipeline(instance_dir, std::move(user), options, std::move(on_progress),
+                           std::move(writer).value(), std::move(dictionary)));
 }
 
 ImportPipeline::ImportPipeline(std::filesystem::path instance_dir, std::string user,
                                ImportOptions options, ProgressCallback on_progress,
-                               IndexWriter writer)
+                               IndexWriter writer,
+                               std::shared_ptr<const CompressionDictionary> dictionary)
     : instance_dir_(std::move(instance_dir)),
       user_(std::move(user)),
       options_(options),
       on_progress_(std::move(on_progress)),
+      dictionary_(std::move(dictionary)),
       writer_(std::make_unique<IndexWriter>(std::move(writer))) {
     for (unsigned i = 0; i < options_.threads; ++i) {
         workers_.push_back(std::make_unique<Worker>());
@@ -154,20 +184,69 @@ void ImportPipeline::advance(uint64_t source_bytes) {
     progress_.source_bytes += source_bytes;
 }
 
-Status<std::string> ImportPipeline::flush() {
-    std::vector<PreparedMessage> prepared(pending_.size());
+template <typename Work>
+void ImportPipeline::run_on_workers(size_t count, Work&& work) {
     std::atomic<size_t> next{0};
-    const auto work = [&](Worker& worker) {
-        for (size_t i = next++; i < pending_.size(); i = next++) {
-            prepared[i] = worker.prepare(instance_dir_, pending_[i]);
+    const auto run = [&](Worker& worker) {
+        for (size_t i = next++; i < count; i = next++) {
+            work(worker, i);
         }
     };
-    {
-        std::vector<std::jthread> helpers;
-        for (size_t k = 1; k < workers_.size(); ++k) {
-            helpers.emplace_back(work, std::ref(*workers_[k]));
+    std::vector<std::jthread> helpers;
+    for (size_t k = 1; k < workers_.size(); ++k) {
+        helpers.emplace_back(run, std::ref(*workers_[k]));
+    }
+    run(*workers_[0]);
+}
+
+bool ImportPipeline::train_dictionary_on(const std::vector<PreparedMessage>& batch) {
+    const DictionaryOptions& limits = options_.dictionary;
+    std::vector<std::string_view> samples;
+    size_t total = 0;
+    for (const PreparedMessage& message : batch) {
+        if (!message.content || total >= limits.training_bytes) {
+            continue;
         }
-        work(*workers_[0]);
+        const std::string_view sample =
+            std::string_view(message.content->frame)
+                .substr(0, std::min(limits.sample_bytes, limits.training_bytes - total));
+        samples.push_back(sample);
+        total += sample.size();
+    }
+    if (samples.size() < limits.min_samples) {
+        return false;  // not an attempt: a later batch or import may have more
+    }
+    if (auto trained = train_dictionary(samples, limits.capacity)) {
+        if (auto loaded = CompressionDictionary::load(std::move(trained).value())) {
+            dictionary_ = std::move(loaded).value();
+            return true;
+        }
+    }
+    // Not worth failing the import for: its frames are merely larger.
+    failed_trainings_ += 1;
+    return false;
+}
+
+Status<std::string> ImportPipeline::flush() {
+    // While the instance has no dictionary, the batch is analysed whole
+    // first, so that its frames can train one and all be compressed with it.
+    const bool may_train =
+        !dictionary_ && options_.dictionary.capacity > 0 && failed_trainings_ < kMaxFailedTrainings;
+    std::vector<PreparedMessage> prepared(pending_.size());
+    run_on_workers(prepared.size(), [&](Worker& worker, size_t i) {
+        prepared[i] = worker.analyse(instance_dir_, pending_[i]);
+        if (!may_train) {
+            worker.compress(prepared[i], dictionary_.get());
+        }
+    });
+    std::shared_ptr<const CompressionDictionary> trained;
+    if (may_train) {
+        if (train_dictionary_on(prepared)) {
+            trained = dictionary_;
+        }
+        run_on_workers(prepared.size(), [&](Worker& worker, size_t i) {
+            worker.compress(prepared[i], dictionary_.get());
+        });
     }
     pending_.clear();
     pending_bytes_ = 0;
@@ -177,7 +256,11 @@ Status<std::string> ImportPipeline::flush() {
         return collected;
     }
     writing_ = std::move(prepared);
-    written_ = std::async(std::launch::async, [this] { return writer_->write(user_, writing_); });
+    written_ = std::async(std::launch::async, [this, trained = std::move(trained)] {
+        return writer_->write(
+            user_, writing_,
+            trained ? std::optional(NewDictionary{trained->id(), trained->bytes()}) : std::nullopt);
+    });
     return Done{};
 }
 

@@ -18,6 +18,19 @@
 
 namespace vellum::store {
 
+// When and how an import trains the instance's zstd dictionary: on the
+// first batch with enough new messages, while the instance has none.
+struct DictionaryOptions {
+    size_t capacity = 112'640;  // 0: never train
+    // Fewer samples make a dictionary that helps little, if zdict manages
+    // one at all.
+    size_t min_samples = 100;
+    // Training reads a prefix of each sample (headers and the start of the
+    // text are what messages share) up to a total, which bounds its time.
+    size_t sample_bytes = 16u << 10;
+    size_t training_bytes = 4u << 20;
+};
+
 struct ImportOptions {
     unsigned threads = 2;  // analysis and compression; the writer is one more
     // A batch (one transaction) ends at whichever limit comes first: large
@@ -25,6 +38,7 @@ struct ImportOptions {
     // work a crash undoes.
     size_t batch_messages = 512;
     size_t batch_bytes = 32u << 20;
+    DictionaryOptions dictionary;
 };
 
 struct ImportProgress {
@@ -70,16 +84,29 @@ private:
     struct Worker;
 
     ImportPipeline(std::filesystem::path instance_dir, std::string user, ImportOptions options,
-                   ProgressCallback on_progress, IndexWriter writer);
+                   ProgressCallback on_progress, IndexWriter writer,
+                   std::shared_ptr<const CompressionDictionary> dictionary);
 
     Status<std::string> flush();
     Status<std::string> collect_write();
+    // Trains the dictionary on `batch`'s uncompressed frames if it has
+    // enough new contents; true if it made one.
+    bool train_dictionary_on(const std::vector<PreparedMessage>& batch);
+    // Runs work(worker, i) for every i < count on all the workers.
+    template <typename Work>
+    void run_on_workers(size_t count, Work&& work);
 
     std::filesystem::path instance_dir_;
     std::string user_;
     ImportOptions options_;
     ProgressCallback on_progress_;
     std::vector<std::unique_ptr<Worker>> workers_;
+
+    // What new frames are compressed with (null: no dictionary yet), and
+    // how often training found nothing, to stop trying on a source it
+    // cannot help.
+    std::shared_ptr<const CompressionDictionary> dictionary_;
+    int failed_trainings_ = 0;
 
     std::vector<ImportItem> pending_;
     size_t pending_bytes_ = 0;

@@ -168,7 +168,8 @@ Result<IndexWriter, std::string> IndexWriter::open(const std::filesystem::path& 
 }
 
 Result<std::vector<WriteOutcome>, std::string> IndexWriter::write(
-    std::string_view user, std::span<const PreparedMessage> batch) {
+    std::string_view user, std::span<const PreparedMessage> batch,
+    std::optional<NewDictionary> dictionary) {
     std::vector<WriteOutcome> outcomes;
     outcomes.reserve(batch.size());
     const std::string user_key = index_user_key(user);
@@ -177,6 +178,15 @@ Result<std::vector<WriteOutcome>, std::string> IndexWriter::write(
         return fail(statements.error());
     }
     auto written = sqlite::WriteTransaction::run(db_.get(), [&]() -> Status<std::string> {
+        if (dictionary) {
+            if (auto stored = sqlite::run(
+                    db_.get(), "INSERT INTO dictionaries (dict_id, data, created) VALUES (?, ?, ?)",
+                    static_cast<int64_t>(dictionary->id), sqlite::Blob{dictionary->bytes},
+                    static_cast<int64_t>(std::time(nullptr)));
+                !stored) {
+                return fail(stored.error());
+            }
+        }
         std::map<std::string, FolderState, std::less<>> folders;
         for (const PreparedMessage& message : batch) {
             auto folder = folders.find(message.folder);

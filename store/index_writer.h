@@ -20,8 +20,10 @@ namespace vellum::store {
 // thread.
 struct PreparedContent {
     uint64_t wire_size = 0;
-    std::string frame;  // zstd of message, text and structure (see the schema)
-    std::string text;   // decoded text, for the full-text index
+    // zstd of message, text and structure (see the schema); until the
+    // pipeline compresses it, those parts uncompressed.
+    std::string frame;
+    std::string text;  // decoded text, for the full-text index
     uint64_t structure_size = 0;
     uint64_t fields_size = 0;
     uint64_t body_text_offset = 0;
@@ -42,6 +44,12 @@ struct PreparedMessage {
 
 enum class WriteOutcome { Imported, Duplicate };
 
+// A zstd dictionary new in this batch: its ID and bytes.
+struct NewDictionary {
+    uint32_t id = 0;
+    std::string_view bytes;
+};
+
 class IndexWriter {
 public:
     // Creates archive.db if missing and brings its schema up to date.
@@ -49,9 +57,12 @@ public:
 
     // Adds `batch` to `user`'s folders, creating folders as needed, in one
     // transaction; a message whose bytes the folder already holds is a
-    // Duplicate. UIDs follow the order of `batch`.
-    Result<std::vector<WriteOutcome>, std::string> write(std::string_view user,
-                                                         std::span<const PreparedMessage> batch);
+    // Duplicate. UIDs follow the order of `batch`. `dictionary`, the one
+    // the batch's frames are the first to use, is stored in the same
+    // transaction, so no frame is ever committed without its dictionary.
+    Result<std::vector<WriteOutcome>, std::string> write(
+        std::string_view user, std::span<const PreparedMessage> batch,
+        std::optional<NewDictionary> dictionary = std::nullopt);
 
     sqlite3* db() const { return db_.get(); }
 

@@ -16,7 +16,7 @@ namespace {
 ImportSummary import_paths(const std::filesystem::path& instance,
                            std::vector<std::filesystem::path> paths,
                            std::optional<std::string> folder = std::nullopt) {
-    auto pipeline = ImportPipeline::open(instance, "Jon", {2, 3, 1 << 20}, nullptr);
+    auto pipeline = ImportPipeline::open(instance, "Jon", {2, 3, 1 << 20, {}}, nullptr);
     REQUIRE(pipeline);
     REQUIRE(read_import_paths(paths, folder, **pipeline));
     auto summary = (*pipeline)->finish();

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,13 @@ class ImportKillTest(unittest.TestCase):
         stats = json.loads(self.vellum(data, "stats", "acme", "--json").stdout)[0]
         return stats["folders"], stats["messages"], stats["contents"]
 
+    def dictionaries(self, data):
+        db = sqlite3.connect(os.path.join(data, "instances", "acme", "archive.db"))
+        try:
+            return db.execute("SELECT count(*) FROM dictionaries").fetchone()[0]
+        finally:
+            db.close()
+
     def test_killed_imports_finish_on_rerun(self):
         clean = self.fresh("clean")
         self.vellum(clean, "import", "acme/jon", ENRON)
@@ -60,6 +68,11 @@ class ImportKillTest(unittest.TestCase):
                 self.vellum(data, "import", "acme/jon", ENRON)
                 self.assertEqual(self.counts(data), expected)
                 self.assertIn("ok", self.vellum(data, "verify", "acme").stdout)
+                # Whether or not the kill came before the first batch (which
+                # stores the dictionary it trained) committed, the archive
+                # ends with exactly one dictionary: verify has checked that
+                # every frame's is there.
+                self.assertEqual(self.dictionaries(data), 1)
 
 
 if __name__ == "__main__":

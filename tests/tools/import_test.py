@@ -4,11 +4,13 @@
 Imports the shared corpus (every .eml and .mbox, and the Enron mbox folder
 set), checks the counts, that a second import adds nothing, and that every
 stored message is byte-exact: each content's zstd frame, read from
-archive.db with sqlite3 and decompressed with the zstd CLI, starts with the
-message bytes that hash to the content's key, and the keys are exactly the
-SHA-256 of the messages the test splits out of the corpus itself.
+archive.db with sqlite3 and decompressed with the zstd CLI (given the
+instance's dictionary, `zstd -D`, for the frames that name it), starts with
+the message bytes that hash to the content's key, and the keys are exactly
+the SHA-256 of the messages the test splits out of the corpus itself.
 """
 
+import collections
 import hashlib
 import json
 import os
@@ -26,6 +28,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "corpus"))
 
 QUOTED_FROM = re.compile(rb"^>+From ")
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+def frame_dictionary_id(frame):
+    """The dictionary ID a zstd frame's header names (RFC 8878 3.1.1.1), 0 for none."""
+    assert frame[:4] == ZSTD_MAGIC, frame[:4]
+    descriptor = frame[4]
+    single_segment = descriptor & 0x20
+    id_size = (0, 1, 2, 4)[descriptor & 0x03]
+    start = 5 if single_segment else 6  # else a window descriptor comes first
+    return int.from_bytes(frame[start:start + id_size], "little")
 
 
 def split_mbox(data):
@@ -139,24 +152,38 @@ class ImportTest(unittest.TestCase):
 
     def test_stored_bytes_are_exact(self):
         with self.db() as db:
-            rows = db.execute("SELECT hash, raw_size, data FROM contents ORDER BY id").fetchall()
-        frames = os.path.join(self.tmp, "frames.zst")
-        with open(frames, "wb") as f:
-            for _, _, data in rows:
-                f.write(data)
-        # Concatenated zstd frames decompress to the concatenation.
-        plain = subprocess.run(["zstd", "-dc", frames], capture_output=True, check=True).stdout
-        with self.db() as db:
-            sizes = db.execute("SELECT raw_size + text_size + structure_size + fields_size "
-                               "FROM contents ORDER BY id").fetchall()
-        offset = 0
+            rows = db.execute("SELECT hash, raw_size + text_size + structure_size + fields_size,"
+                              " raw_size, data FROM contents ORDER BY id").fetchall()
+            dictionaries = dict(db.execute("SELECT dict_id, data FROM dictionaries"))
+        # The import trained one dictionary, on its first batch, and
+        # compressed every later frame with it.
+        self.assertEqual(len(dictionaries), 1)
+        groups = collections.defaultdict(list)
+        for row in rows:
+            groups[frame_dictionary_id(row[3])].append(row)
+        self.assertLessEqual(set(groups), set(dictionaries) | {0})
+        self.assertGreater(len(groups[next(iter(dictionaries))]), 10000)
         stored = set()
-        for (hash_, raw_size, _), (total,) in zip(rows, sizes):
-            message = plain[offset:offset + raw_size]
-            self.assertEqual(hashlib.sha256(message).hexdigest(), hash_)
-            stored.add(hash_)
-            offset += total
-        self.assertEqual(offset, len(plain))
+        for dict_id, group in groups.items():
+            frames = os.path.join(self.tmp, f"frames-{dict_id}.zst")
+            with open(frames, "wb") as f:
+                for *_, data in group:
+                    f.write(data)
+            command = ["zstd", "-dc", frames]
+            if dict_id:
+                dictionary = os.path.join(self.tmp, f"dictionary-{dict_id}")
+                with open(dictionary, "wb") as f:
+                    f.write(dictionaries[dict_id])
+                command[1:1] = ["-D", dictionary]
+            # Concatenated zstd frames decompress to the concatenation.
+            plain = subprocess.run(command, capture_output=True, check=True).stdout
+            offset = 0
+            for hash_, total, raw_size, _ in group:
+                message = plain[offset:offset + raw_size]
+                self.assertEqual(hashlib.sha256(message).hexdigest(), hash_)
+                stored.add(hash_)
+                offset += total
+            self.assertEqual(offset, len(plain))
         self.assertEqual(stored, expected_hashes(self.emls, self.mboxes))
 
     def test_enron_folders_and_special_use(self):
