@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 
@@ -16,6 +17,10 @@ struct Identity {
     std::string instance_id;  // canonical id, never an alias
     std::string user;         // canonical user name as stored
     bool admin = false;
+    // Other users of the instance whose archives this user may read: those
+    // granted (vellum user grant), or every other user for an admin.
+    // Read at login.
+    std::vector<std::string> readable_users;
 };
 
 enum class LoginFailure {

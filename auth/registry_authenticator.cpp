@@ -19,6 +19,16 @@ constexpr std::string_view kFindUserSql = R"sql(
     FROM instance_names n JOIN users u ON u.instance_id = n.instance_id
     WHERE n.name = ? AND u.name = ?)sql";
 
+// Whose archives a user may read besides their own: an admin every other
+// user's of the instance, anyone else those granted to them.
+constexpr std::string_view kReadableUsersSql = R"sql(
+    SELECT o.name FROM users o
+    WHERE o.instance_id = ?1 AND o.name <> ?2
+      AND (?3 = 1 OR EXISTS (
+          SELECT 1 FROM grants g JOIN users me ON me.id = g.grantee
+          WHERE g.owner = o.id AND me.instance_id = ?1 AND me.name = ?2))
+    ORDER BY o.name)sql";
+
 Result<std::string, std::string> make_dummy_hash() {
     std::array<uint8_t, 32> random_password{};
     RAND_bytes(random_password.data(), random_password.size());
@@ -52,19 +62,25 @@ Result<std::unique_ptr<RegistryAuthenticator>, std::string> RegistryAuthenticato
     if (!find_user) {
         return fail(find_user.error());
     }
+    auto readable_users = sqlite::Statement::prepare(db->get(), kReadableUsersSql);
+    if (!readable_users) {
+        return fail(readable_users.error());
+    }
     auto dummy_hash = make_dummy_hash();
     if (!dummy_hash) {
         return fail(dummy_hash.error());
     }
-    return std::unique_ptr<RegistryAuthenticator>(
-        new RegistryAuthenticator(std::move(db).value(), std::move(find_user).value(),
-                                  std::move(dummy_hash).value(), options));
+    return std::unique_ptr<RegistryAuthenticator>(new RegistryAuthenticator(
+        std::move(db).value(), std::move(find_user).value(), std::move(readable_users).value(),
+        std::move(dummy_hash).value(), options));
 }
 
 RegistryAuthenticator::RegistryAuthenticator(sqlite::ConnectionPtr db, sqlite::Statement find_user,
+                                             sqlite::Statement readable_users,
                                              std::string dummy_hash, AuthenticatorOptions options)
     : db_(std::move(db)),
       find_user_(std::move(find_user)),
+      readable_users_(std::move(readable_users)),
       dummy_hash_(std::move(dummy_hash)),
       cache_(options.cache_ttl, options.cache_entries) {}
 
@@ -75,7 +91,9 @@ RegistryAuthenticator::look_up(const UserRef& user) {
     std::optional<StoredUser> found;
     if (row && *row) {
         found = StoredUser{Identity{std::string(find_user_.text(0)),
-                                    std::string(find_user_.text(1)), find_user_.integer(3) != 0},
+                                    std::string(find_user_.text(1)),
+                                    find_user_.integer(3) != 0,
+                                    {}},
                            std::string(find_user_.text(2))};
     }
     // Ends the read transaction, so the next login sees newer commits.
@@ -84,6 +102,24 @@ RegistryAuthenticator::look_up(const UserRef& user) {
         return fail(row.error());
     }
     return found;
+}
+
+Status<std::string> RegistryAuthenticator::add_readable_users(Identity& identity) {
+    std::lock_guard lock(db_mutex_);
+    readable_users_.bind_all(identity.instance_id, identity.user, int64_t{identity.admin ? 1 : 0});
+    while (true) {
+        auto row = readable_users_.step();
+        if (!row) {
+            readable_users_.reset();
+            return fail(row.error());
+        }
+        if (!*row) {
+            break;
+        }
+        identity.readable_users.emplace_back(readable_users_.text(0));
+    }
+    readable_users_.reset();
+    return Done{};
 }
 
 bool RegistryAuthenticator::password_verifies(std::string_view password,
@@ -122,13 +158,18 @@ Result<Identity, LoginFailure> RegistryAuthenticator::verify(std::string_view lo
         cache_.key_for(stored->identity.instance_id, stored->identity.user, password);
     if (cache_.contains(key, stored->password_hash, now)) {
         cache_hits_.fetch_add(1, std::memory_order_relaxed);
-        return std::move(stored->identity);
+    } else {
+        cache_misses_.fetch_add(1, std::memory_order_relaxed);
+        if (!password_verifies(password, stored->password_hash)) {
+            return fail(LoginFailure::BadCredentials);
+        }
+        cache_.remember(key, stored->password_hash, now);
     }
-    cache_misses_.fetch_add(1, std::memory_order_relaxed);
-    if (!password_verifies(password, stored->password_hash)) {
-        return fail(LoginFailure::BadCredentials);
+    // Grants are read at every login, never cached: a revoked grant takes
+    // effect at the next one.
+    if (!add_readable_users(stored->identity)) {
+        return fail(LoginFailure::Unavailable);
     }
-    cache_.remember(key, std::move(stored->password_hash), now);
     return std::move(stored->identity);
 }
 

@@ -17,8 +17,8 @@
 
 #include "auth/authenticator.h"
 #include "auth/names.h"
-#include "common/sqlite.h"
 #include "auth/verification_cache.h"
+#include "common/sqlite.h"
 
 namespace vellum::auth {
 
@@ -46,14 +46,17 @@ private:
     };
 
     RegistryAuthenticator(sqlite::ConnectionPtr db, sqlite::Statement find_user,
-                          std::string dummy_hash, AuthenticatorOptions options);
+                          sqlite::Statement readable_users, std::string dummy_hash,
+                          AuthenticatorOptions options);
 
     Result<std::optional<StoredUser>, std::string> look_up(const UserRef& user);
     bool password_verifies(std::string_view password, std::string_view password_hash);
+    Status<std::string> add_readable_users(Identity& identity);
 
-    std::mutex db_mutex_;  // guards db_ and find_user_
+    std::mutex db_mutex_;  // guards db_ and the statements
     sqlite::ConnectionPtr db_;
     sqlite::Statement find_user_;
+    sqlite::Statement readable_users_;
 
     // A hash of a random password, at the default cost, verified against
     // when the user does not exist so that the answer takes as long as for a

@@ -42,6 +42,54 @@ const store::FolderInfo* find_folder(const std::vector<store::FolderInfo>& folde
     return nullptr;
 }
 
+// RFC 2342 5: the other users' namespace. A granted archive's folder F of
+// user U is "Other Users/U/F".
+constexpr std::string_view kOtherUsersPrefix = "Other Users/";
+
+struct MailboxRef {
+    std::string owner;
+    std::string folder;
+};
+
+// Whose folder a client's mailbox name means, if it may read it.
+std::optional<MailboxRef> resolve_mailbox(const auth::Identity& who, std::string_view name) {
+    if (!name.starts_with(kOtherUsersPrefix)) {
+        return MailboxRef{who.user, std::string(name)};
+    }
+    const std::string_view rest = name.substr(kOtherUsersPrefix.size());
+    const size_t slash = rest.find(kHierarchyDelimiter);
+    if (slash == std::string_view::npos || slash + 1 == rest.size()) {
+        return std::nullopt;  // "Other Users/U" itself holds no messages
+    }
+    for (const std::string& user : who.readable_users) {
+        if (ascii_iequals(user, rest.substr(0, slash))) {
+            return MailboxRef{user, std::string(rest.substr(slash + 1))};
+        }
+    }
+    return std::nullopt;
+}
+
+// Every folder the user sees: their own (with INBOX), then those of the
+// archives they may read, under the other users' namespace.
+FolderList visible_folders(store::Archive& archive, const auth::Identity& who) {
+    auto own = archive.folders(who.user);
+    if (!own) {
+        return own;
+    }
+    ensure_inbox(*own);
+    for (const std::string& user : who.readable_users) {
+        auto theirs = archive.folders(user);
+        if (!theirs) {
+            return theirs;
+        }
+        for (store::FolderInfo& folder : *theirs) {
+            folder.name = std::string(kOtherUsersPrefix) + user + kHierarchyDelimiter + folder.name;
+            own->push_back(std::move(folder));
+        }
+    }
+    return own;
+}
+
 bool in_list(const std::vector<std::string>& list, std::string_view value) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
@@ -108,22 +156,23 @@ std::string list_attributes(const ListEntry& entry, bool subscribed) {
 }  // namespace
 
 void Session::State::cmd_namespace(const Command& command) {
-    // RFC 2342 5: personal namespace only, hierarchy delimiter "/".
-    untagged("NAMESPACE ((\"\" \"/\")) NIL NIL");
+    // RFC 2342 5: the personal namespace, and the other users' one when
+    // this user may read other archives; hierarchy delimiter "/".
+    untagged(identity().readable_users.empty()
+                 ? "NAMESPACE ((\"\" \"/\")) NIL NIL"
+                 : "NAMESPACE ((\"\" \"/\")) ((\"Other Users/\" \"/\")) NIL");
     tagged(command.tag, Status::Ok, "", "NAMESPACE completed");
 }
 
 void Session::State::cmd_list(const Command& command, const ListCommand& list) {
-    const std::string user = identity().user;
     in_background<FolderList>(
-        [archive = archive, user] { return archive->folders(user); },
+        [archive = archive, who = identity()] { return visible_folders(*archive, who); },
         [this, tag = command.tag, list](FolderList&& folders) {
             if (!folders) {
                 host.log("LIST failed: " + folders.error());
                 tagged(tag, Status::No, "SERVERBUG", "The archive cannot be read right now");
                 return;
             }
-            ensure_inbox(*folders);
             const bool subscribed_only = in_list(list.selection_options, "SUBSCRIBED");
             const bool show_subscribed =
                 subscribed_only || in_list(list.return_options, "SUBSCRIBED");
@@ -149,15 +198,13 @@ void Session::State::cmd_list(const Command& command, const ListCommand& list) {
 }
 
 void Session::State::cmd_lsub(const Command& command, const LsubCommand& lsub) {
-    const std::string user = identity().user;
     in_background<FolderList>(
-        [archive = archive, user] { return archive->folders(user); },
+        [archive = archive, who = identity()] { return visible_folders(*archive, who); },
         [this, tag = command.tag, lsub](FolderList&& folders) {
             if (!folders) {
                 tagged(tag, Status::No, "SERVERBUG", "The archive cannot be read right now");
                 return;
             }
-            ensure_inbox(*folders);
             // Every archived folder counts as subscribed.
             if (lsub.pattern.empty()) {
                 untagged("LSUB (\\Noselect) \"/\" \"\"");
@@ -176,21 +223,29 @@ void Session::State::cmd_lsub(const Command& command, const LsubCommand& lsub) {
 namespace {
 
 struct FolderContents {
+    std::string owner;
     std::optional<store::FolderInfo> folder;
     std::vector<store::MessageInfo> messages;
     std::string error;
 };
 
-FolderContents load_folder(store::Archive& archive, const std::string& user,
+FolderContents load_folder(store::Archive& archive, const auth::Identity& who,
                            const std::string& name, bool with_messages) {
     FolderContents contents;
-    auto folders = archive.folders(user);
+    const std::optional<MailboxRef> ref = resolve_mailbox(who, name);
+    if (!ref) {
+        return contents;  // no such mailbox, as far as this user may know
+    }
+    contents.owner = ref->owner;
+    auto folders = archive.folders(ref->owner);
     if (!folders) {
         contents.error = folders.error();
         return contents;
     }
-    ensure_inbox(*folders);
-    const store::FolderInfo* folder = find_folder(*folders, name);
+    if (ref->owner == who.user) {
+        ensure_inbox(*folders);
+    }
+    const store::FolderInfo* folder = find_folder(*folders, ref->folder);
     if (folder == nullptr) {
         return contents;
     }
@@ -225,10 +280,11 @@ void Session::State::cmd_status(const Command& command, const StatusCommand& sta
     }
     const bool need_messages = in_list(status.items, "UNSEEN");
     in_background<FolderContents>(
-        [archive = archive, user = identity().user, name = status.mailbox, need_messages] {
-            return load_folder(*archive, user, name, need_messages);
+        [archive = archive, who = identity(), name = status.mailbox, need_messages] {
+            return load_folder(*archive, who, name, need_messages);
         },
-        [this, tag = command.tag, items = status.items](FolderContents&& contents) {
+        [this, tag = command.tag, items = status.items,
+         name = status.mailbox](FolderContents&& contents) {
             if (!contents.error.empty()) {
                 host.log("STATUS failed: " + contents.error);
                 tagged(tag, Status::No, "SERVERBUG", "The archive cannot be read right now");
@@ -257,7 +313,7 @@ void Session::State::cmd_status(const Command& command, const StatusCommand& sta
                 }  // RECENT: an archive has no new arrivals for a session
                 values += fmt::format("{}{} {}", values.empty() ? "" : " ", item, value);
             }
-            untagged(fmt::format("STATUS {} ({})", astring(folder.name), values));
+            untagged(fmt::format("STATUS {} ({})", astring(name), values));
             tagged(tag, Status::Ok, "", "STATUS completed");
         });
 }
@@ -267,8 +323,8 @@ void Session::State::cmd_select(const Command& command, const SelectCommand& sel
     // RFC 3501 6.3.1: a SELECT, even a failing one, first deselects.
     state = Authenticated{who};
     in_background<FolderContents>(
-        [archive = archive, user = who.user, name = select.mailbox] {
-            return load_folder(*archive, user, name, true);
+        [archive = archive, who, name = select.mailbox] {
+            return load_folder(*archive, who, name, true);
         },
         [this, who, tag = command.tag, read_only = select.read_only](FolderContents&& contents) {
             if (!contents.error.empty()) {
@@ -281,6 +337,7 @@ void Session::State::cmd_select(const Command& command, const SelectCommand& sel
                 return;
             }
             SelectedMailbox mailbox;
+            mailbox.owner = contents.owner;
             mailbox.folder = *contents.folder;
             mailbox.read_only = true;
             mailbox.uids.reserve(contents.messages.size());
@@ -323,7 +380,7 @@ void Session::State::refresh_selected(std::function<void()> then) {
     };
     using Grown = Result<std::optional<Refreshed>, std::string>;
     in_background<Grown>(
-        [archive = archive, user = selected->identity.user, name = selected->mailbox.folder.name,
+        [archive = archive, user = selected->mailbox.owner, name = selected->mailbox.folder.name,
          known = selected->mailbox.exists()]() -> Grown {
             auto folder = archive->folder(user, name);
             if (!folder) {

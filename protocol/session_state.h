@@ -25,7 +25,8 @@ struct Authenticated {
     auth::Identity identity;
 };
 struct SelectedMailbox {
-    store::FolderInfo folder;
+    std::string owner;         // whose archive: the user's own, or a granted one's
+    store::FolderInfo folder;  // folder.name is the owner's name for it
     bool read_only = true;
     // The folder's messages as of the last SELECT, NOOP or command that
     // looked: an archive folder only ever grows, so a newer list extends

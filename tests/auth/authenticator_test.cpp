@@ -170,3 +170,25 @@ TEST_CASE("verify is safe from several threads") {
     CHECK(accepted.load() == 20);
     CHECK(rejected.load() == 20);
 }
+
+TEST_CASE("the identity lists the archives a user may read, from the grants of now") {
+    Fixture fixture;
+    {
+        Registry registry = fixture.registry();
+        REQUIRE(registry.add_user({"jdcorp", "mary"}, "m4ry", false).ok());
+        REQUIRE(registry.add_user({"acme", "eve"}, "3ve", true).ok());
+    }
+    auto authenticator = fixture.authenticator();
+    CHECK(authenticator->verify("jd/jon.doe", "s3cret")->readable_users.empty());
+    // An admin reads every other user of the instance, never another instance's.
+    CHECK(authenticator->verify("jdcorp/boss", "b0ss")->readable_users ==
+          std::vector<std::string>{"Jon.Doe", "mary"});
+    CHECK(authenticator->verify("acme/eve", "3ve")->readable_users.empty());
+
+    REQUIRE(fixture.registry().grant({"jdcorp", "jon.doe"}, {"jdcorp", "mary"}).ok());
+    // The password check is cached; the grants are read again all the same.
+    CHECK(authenticator->verify("jd/jon.doe", "s3cret")->readable_users ==
+          std::vector<std::string>{"mary"});
+    REQUIRE(fixture.registry().revoke({"jdcorp", "jon.doe"}, {"jdcorp", "mary"}).ok());
+    CHECK(authenticator->verify("jd/jon.doe", "s3cret")->readable_users.empty());
+}

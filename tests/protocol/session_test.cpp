@@ -24,10 +24,11 @@ public:
         if (found == users.end() || found->second != password) {
             return fail(auth::LoginFailure::BadCredentials);
         }
-        return auth::Identity{"jdcorp", "jon.doe", false};
+        return auth::Identity{"jdcorp", "jon.doe", false, readable};
     }
     std::map<std::string, std::string> users{{"jdcorp/jon.doe", "secret"}};
     bool unavailable = false;
+    std::vector<std::string> readable;
     int calls = 0;
 };
 
