@@ -186,8 +186,11 @@ def _value_end(data: bytes, pos: int) -> int:
 
 
 class DovecotServer:
-    def __init__(self, keep: bool = False):
+    def __init__(self, keep: bool = False, extra_config: str = ""):
+        """extra_config: settings appended to the generated dovecot.conf
+        (e.g. "mail_fsync = never" for bulk APPENDs)."""
         self.keep = keep
+        self.extra_config = extra_config
         self.root: Optional[Path] = None
         self.port = 0
         self.process: Optional[subprocess.Popen] = None
@@ -207,7 +210,8 @@ class DovecotServer:
         (self.root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
         self.port = _free_port()
         self.conf = self.root / "dovecot.conf"
-        self.conf.write_text(_config(self.root, self.port, mail.pw_uid, mail.pw_gid))
+        self.conf.write_text(_config(self.root, self.port, mail.pw_uid, mail.pw_gid) +
+                             self.extra_config)
         self.process = subprocess.Popen(["dovecot", "-F", "-c", str(self.conf)],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + TIMEOUT
