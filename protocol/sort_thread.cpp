@@ -101,6 +101,18 @@ bool needs_envelope(SortKey key) {
            key == SortKey::DisplayFrom || key == SortKey::DisplayTo;
 }
 
+// RFC 5256 2.2: the Date: header's time in UTC, or the INTERNALDATE when
+// it "cannot be determined". The store parses any year; RFC 5322 3.3 only
+// allows "1900 or later" (a day of slack for the zone), and Enron's
+// "21 Dec 0001" dates are better placed by their arrival.
+int64_t sent_date(const store::SearchFields& fields, const store::MessageInfo& message) {
+    constexpr int64_t kFirstValidDate = -2208988800 - 86400;  // 1900-01-01 UTC, less a day
+    if (!fields.date || *fields.date < kFirstValidDate) {
+        return message.internal_date;
+    }
+    return *fields.date;
+}
+
 std::string message_error(const store::MessageInfo& message, const std::string& error) {
     return "message UID " + std::to_string(message.uid) + ": " + error;
 }
@@ -121,8 +133,7 @@ Result<SortValues, std::string> load_sort_values(const SearchScope& scope, uint3
         if (!fields) {
             return fail(message_error(message, fields.error()));
         }
-        // RFC 5256 2.2: INTERNALDATE stands in for a missing or unreadable Date:.
-        values.sent = fields->date.value_or(message.internal_date);
+        values.sent = sent_date(*fields, message);
         values.subject = ascii_uppercase(base_subject(fields->subject));
     }
     if (wants(needs_envelope)) {
@@ -195,7 +206,7 @@ Result<ThreadMessage, std::string> load_thread_message(const SearchScope& scope,
     }
     ThreadMessage thread_message;
     thread_message.number = uid ? scope.uids[position] : position + 1;
-    thread_message.sent_date = fields->date.value_or(message.internal_date);
+    thread_message.sent_date = sent_date(*fields, message);
     SubjectAnalysis subject = analyze_subject(fields->subject);
     thread_message.base_subject = std::move(subject.base);
     thread_message.reply_or_forward = subject.reply_or_forward;

@@ -6,89 +6,32 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <map>
 
 #include "protocol/thread_message_ids.h"
-#include "store/message_analysis.h"
+#include "tests/protocol/sort_thread_archive.h"
 
 namespace vellum::protocol {
 namespace {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-// An archive of one folder whose messages are analyzed as the importer
-// would; counts reads so tests can check each message is read once.
-class FakeArchive final : public store::Archive {
+// Messages from header lists, in an in-memory archive.
+class FakeArchive {
 public:
-    // Appends a message with the next UID (UIDs need not be dense).
     void add(const Headers& headers, int64_t internal_date = 0, uint32_t uid = 0,
-             std::string body = "body\r\n") {
+             std::string_view body = "body\r\n") {
         std::string raw;
         for (const auto& [name, value] : headers) {
             raw += name + ": " + value + "\r\n";
         }
-        raw += "\r\n" + body;
-        store::MessageInfo info;
-        info.uid = uid != 0 ? uid : (messages_.empty() ? 1 : messages_.back().uid + 1);
-        info.internal_date = internal_date;
-        info.content_hash = "hash" + std::to_string(info.uid);
-        store::MessageAnalysis analysis = store::analyze_message(raw);
-        info.wire_size = analysis.wire_size;
-        analyses_.emplace(info.content_hash, std::move(analysis));
-        messages_.push_back(std::move(info));
-        uids_.push_back(messages_.back().uid);
+        raw += "\r\n";
+        raw += body;
+        backing.add(raw, internal_date, uid);
     }
+    SearchScope scope() { return backing.scope(); }
+    std::vector<uint32_t> all() const { return backing.all(); }
 
-    SearchScope scope() { return SearchScope{*this, 1, messages_, uids_}; }
-
-    std::vector<uint32_t> all() const {
-        std::vector<uint32_t> positions(messages_.size());
-        for (uint32_t i = 0; i < positions.size(); ++i) {
-            positions[i] = i;
-        }
-        return positions;
-    }
-
-    Result<std::vector<store::FolderInfo>, std::string> folders(std::string_view) override {
-        return std::vector<store::FolderInfo>{};
-    }
-    Result<std::optional<store::FolderInfo>, std::string> folder(std::string_view,
-                                                                 std::string_view) override {
-        return std::optional<store::FolderInfo>{};
-    }
-    Result<std::vector<store::MessageInfo>, std::string> messages(int64_t) override {
-        return messages_;
-    }
-    Result<std::string, std::string> message_bytes(std::string_view) override {
-        return fail(std::string("not needed"));
-    }
-    Result<store::MimePart, std::string> structure(std::string_view hash) override {
-        ++structure_reads;
-        if (broken) {
-            return fail(std::string("disk on fire"));
-        }
-        return analyses_.at(std::string(hash)).root;
-    }
-    Result<store::SearchFields, std::string> search_fields(std::string_view hash) override {
-        ++field_reads;
-        if (broken) {
-            return fail(std::string("disk on fire"));
-        }
-        return analyses_.at(std::string(hash)).fields;
-    }
-    Result<std::vector<uint32_t>, std::string> search_text(int64_t, std::string_view,
-                                                           bool) override {
-        return std::vector<uint32_t>{};
-    }
-
-    int structure_reads = 0;
-    int field_reads = 0;
-    bool broken = false;
-
-private:
-    std::vector<store::MessageInfo> messages_;
-    std::vector<uint32_t> uids_;
-    std::map<std::string, store::MessageAnalysis> analyses_;
+    InMemoryArchive backing;
 };
 
 std::vector<SortCommand::Criterion> criteria(std::initializer_list<std::string_view> keys) {
@@ -151,10 +94,11 @@ TEST_CASE("SORT ARRIVAL and DATE; DATE falls back to INTERNALDATE") {
     archive.add({{"Date", date(1)}}, 100);
     archive.add({}, 978350400 /* 1 Jan 2001 12:00 */ + 60);
     archive.add({{"Date", "not a date"}}, 200);
-    CHECK(sorted(archive, {"ARRIVAL"}) == Numbers{2, 4, 1, 3});
-    CHECK(sorted(archive, {"REVERSE", "ARRIVAL"}) == Numbers{3, 1, 4, 2});
+    archive.add({{"Date", "Wed, 21 Dec 0001 22:31:43 -0800"}}, 150);  // RFC 5322 3.3: >= 1900
+    CHECK(sorted(archive, {"ARRIVAL"}) == Numbers{2, 5, 4, 1, 3});
+    CHECK(sorted(archive, {"REVERSE", "ARRIVAL"}) == Numbers{3, 1, 4, 5, 2});
     // RFC 5256 2.2: no (usable) Date: means the INTERNALDATE is the sent date.
-    CHECK(sorted(archive, {"DATE"}) == Numbers{4, 2, 3, 1});
+    CHECK(sorted(archive, {"DATE"}) == Numbers{5, 4, 2, 3, 1});
 }
 
 TEST_CASE("SORT SIZE; equal messages keep mailbox order, also under REVERSE") {
@@ -210,12 +154,12 @@ TEST_CASE("SORT sorts only the given positions and reads each message once") {
                      {"From", std::string(1, static_cast<char>('a' + i)) + "@x"}});
     }
     CHECK(sorted(archive, {"SUBJECT", "FROM", "DISPLAYTO"}, {1, 3, 5}) == Numbers{6, 4, 2});
-    CHECK(archive.field_reads == 3);
-    CHECK(archive.structure_reads == 3);
-    archive.field_reads = 0;
-    archive.structure_reads = 0;
+    CHECK(archive.backing.field_reads == 3);
+    CHECK(archive.backing.structure_reads == 3);
+    archive.backing.field_reads = 0;
+    archive.backing.structure_reads = 0;
     CHECK(sorted(archive, {"ARRIVAL", "SIZE"}) == Numbers{1, 2, 3, 4, 5, 6});
-    CHECK(archive.field_reads + archive.structure_reads == 0);
+    CHECK(archive.backing.field_reads + archive.backing.structure_reads == 0);
     auto nothing = sort_messages(archive.scope(), {}, criteria({"SUBJECT"}));
     REQUIRE(nothing.ok());
     CHECK(nothing->empty());
@@ -230,7 +174,7 @@ TEST_CASE("SORT and THREAD fail as values: unknown keys, bad positions, archive 
     const std::vector<uint32_t> beyond = {1};
     CHECK_FALSE(sort_messages(archive.scope(), beyond, criteria({"SIZE"})).ok());
     CHECK_FALSE(thread_messages(archive.scope(), beyond, "REFERENCES", false).ok());
-    archive.broken = true;
+    archive.backing.broken = true;
     auto failed = sort_messages(archive.scope(), all, criteria({"SUBJECT"}));
     REQUIRE_FALSE(failed.ok());
     CHECK(failed.error().find("disk on fire") != std::string::npos);
