@@ -251,6 +251,8 @@ class DovecotServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+            if self.process.stderr is not None:
+                self.process.stderr.close()
             self.process = None
         if self.root is not None and not self.keep:
             shutil.rmtree(self.root, ignore_errors=True)
