@@ -3,9 +3,12 @@
 mailboxes of one person.
 
     compare_sort_thread.py --dump build-sort/bin/sort_thread_dump [--person allen-p]
+    compare_sort_thread.py --dump ... --rest-of-corpus   # every non-Enron message
+    compare_sort_thread.py --dump ... --mbox FILE...
 
 APPENDs every message of ../shared/corpus/enron/enron.<person>.*.mbox (split
-at "From " lines) to one Dovecot folder, each with its own INTERNALDATE, and
+at "From " lines; or the rest of the corpus, or the given mbox files) to one
+Dovecot folder, each with its own INTERNALDATE, and
 runs ``SORT (...) UTF-8 ALL`` for several criteria and ``THREAD
 REFERENCES|ORDEREDSUBJECT UTF-8 ALL``. ``sort_thread_dump`` (tests/protocol)
 answers the same queries over the same messages; the script prints, per
@@ -29,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import dovecot_harness  # noqa: E402
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "enron"
+DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 BASE_INTERNALDATE = 946684800  # 1 Jan 2000 00:00:00 UTC; message i arrives i minutes later
 SORT_PROGRAMS = [
     "ARRIVAL", "DATE", "SIZE", "SUBJECT", "FROM", "TO", "CC",
@@ -48,9 +51,18 @@ def internal_date_text(seconds: int) -> str:
 
 def person_messages(corpus: Path, person: str) -> list[bytes]:
     out = []
-    for path in sorted(corpus.glob(f"enron.{person}.*.mbox")):
+    for path in sorted((corpus / "enron").glob(f"enron.{person}.*.mbox")):
         out += dovecot_harness.split_mbox(path.read_bytes())
     return out
+
+
+def chosen_messages(args) -> list[bytes]:
+    if args.mbox:
+        return [m for path in args.mbox for m in dovecot_harness.split_mbox(Path(path).read_bytes())]
+    if args.rest_of_corpus:
+        return [m for _, m in dovecot_harness.corpus_messages(Path(args.corpus),
+                                                              skip_sources=["enron"])]
+    return person_messages(Path(args.corpus), args.person)
 
 
 def queries() -> list[str]:
@@ -162,19 +174,46 @@ def describe(message: bytes) -> str:
     return "; ".join(parts)
 
 
+def out_of_place(their_numbers: list[int], our_numbers: list[int]) -> list[int]:
+    """The fewest messages whose moving turns one order into the other: those
+    outside a longest common subsequence (a longest increasing subsequence
+    of Vellum's places taken in Dovecot's order)."""
+    our_place = {n: i for i, n in enumerate(our_numbers)}
+    places = [our_place[n] for n in their_numbers if n in our_place]
+    tails: list[int] = []  # tails[k]: index into places of the smallest tail of length k+1
+    previous = [-1] * len(places)
+    for i, place in enumerate(places):
+        low, high = 0, len(tails)
+        while low < high:
+            middle = (low + high) // 2
+            if places[tails[middle]] < place:
+                low = middle + 1
+            else:
+                high = middle
+        previous[i] = tails[low - 1] if low > 0 else -1
+        if low == len(tails):
+            tails.append(i)
+        else:
+            tails[low] = i
+    kept = set()
+    i = tails[-1] if tails else -1
+    while i >= 0:
+        kept.add(our_numbers[places[i]])
+        i = previous[i]
+    return [n for n in their_numbers if n not in kept]
+
+
 def compare_sort(query: str, theirs: str, ours: str, by_number, examples: int) -> None:
     their_numbers = [int(n) for n in theirs.split()[1:]]
     our_numbers = [int(n) for n in ours.split()[1:]]
-    moved = sum(1 for a, b in zip(their_numbers, our_numbers) if a != b)
-    print(f"{query}: DIFFERENT ({moved} of {len(their_numbers)} places; "
+    moved = out_of_place(their_numbers, our_numbers)
+    our_place = {n: i for i, n in enumerate(our_numbers)}
+    print(f"{query}: DIFFERENT ({len(moved)} of {len(their_numbers)} messages out of place; "
           f"{len(our_numbers)} numbers from Vellum)")
-    shown = 0
-    for place, (a, b) in enumerate(zip(their_numbers, our_numbers)):
-        if a != b and shown < examples:
-            print(f"  place {place + 1}: Dovecot {a}, Vellum {b}")
-            print(f"    {a}: {describe(by_number(a))}")
-            print(f"    {b}: {describe(by_number(b))}")
-            shown += 1
+    for number in moved[:examples]:
+        print(f"  message {number}: Dovecot place {their_numbers.index(number) + 1}, "
+              f"Vellum place {our_place.get(number, -1) + 1}")
+        print(f"    {describe(by_number(number))}")
 
 
 def compare_thread(query: str, theirs: str, ours: str, by_number, examples: int) -> None:
@@ -198,12 +237,15 @@ def compare_thread(query: str, theirs: str, ours: str, by_number, examples: int)
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dump", required=True, help="path to sort_thread_dump")
-    parser.add_argument("--person", default="allen-p")
+    parser.add_argument("--person", default="allen-p", help="an Enron mailbox owner")
+    parser.add_argument("--rest-of-corpus", action="store_true",
+                        help="every message of the corpus but Enron's, instead")
+    parser.add_argument("--mbox", nargs="+", help="these mbox files, instead")
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     parser.add_argument("--examples", type=int, default=3)
     args = parser.parse_args()
 
-    messages = person_messages(Path(args.corpus), args.person)
+    messages = chosen_messages(args)
     started = time.monotonic()
     stored, theirs = ask_dovecot(messages)
     print(f"{len(stored)} of {len(messages)} messages stored by Dovecot "
