@@ -12,8 +12,19 @@
 
 namespace vellum::protocol {
 
+namespace {
+
+// RFC 3501 9: a literal carries CHAR8, which excludes NUL. Like Dovecot,
+// each NUL goes out as 0x80, so sizes and offsets stay as counted.
+std::string without_nul(std::string bytes) {
+    std::replace(bytes.begin(), bytes.end(), '\0', '\x80');
+    return bytes;
+}
+
+}  // namespace
+
 std::string to_wire(std::string_view raw) {
-    return store::wire_bytes(raw, 0, raw.size());
+    return without_nul(store::wire_bytes(raw, 0, raw.size()));
 }
 
 FetchNeeds fetch_needs(std::span<const FetchItem> items) {
@@ -64,11 +75,14 @@ std::string wire_slice(std::string_view raw, const store::PartRange& range) {
         return {};
     }
     const uint64_t end = std::min<uint64_t>(raw.size(), range.raw_offset + range.raw_length);
-    return store::wire_bytes(raw, range.raw_offset, end);
+    return without_nul(store::wire_bytes(raw, range.raw_offset, end));
 }
 
 // RFC 3501 6.4.5: the header fields named (or all but those named), in
-// the order of the message, followed by the blank line that ends a header.
+// the order of the message, followed by a blank line. Like Dovecot, the
+// blank line is sent whenever the header has a line at all (even one that
+// ended without it), lines are otherwise sent as they are, and a line
+// without a colon names no field, so HEADER.FIELDS.NOT keeps it.
 std::string filter_header(std::string_view header, const std::vector<std::string>& names,
                           bool keep_named) {
     auto line_end = [&](size_t from) {
@@ -90,24 +104,21 @@ std::string filter_header(std::string_view header, const std::vector<std::string
         const std::string_view field = header.substr(position, end - position);
         position = end;
         const size_t colon = field.find(':');
-        if (colon == std::string_view::npos) {
-            continue;
-        }
-        std::string_view name = field.substr(0, colon);
+        std::string_view name = field.substr(0, colon == std::string_view::npos ? 0 : colon);
         while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) {
             name.remove_suffix(1);
         }
-        const bool named = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
-            return ascii_iequals(n, name);
-        });
+        const bool named =
+            !name.empty() && std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+                return ascii_iequals(n, name);
+            });
         if (named == keep_named) {
             out.append(field);
-            if (field.back() != '\n') {
-                out += "\r\n";
-            }
         }
     }
-    out += "\r\n";
+    if (header.find('\n') != std::string_view::npos) {
+        out += "\r\n";
+    }
     return out;
 }
 
@@ -184,9 +195,10 @@ std::optional<std::string> section_bytes(const FetchedMessage& message, const Se
             break;
     }
     // HEADER, TEXT and HEADER.FIELDS after part numbers refer to an
-    // encapsulated message (RFC 3501 6.4.5).
+    // encapsulated message (RFC 3501 6.4.5); of any other part they name
+    // nothing, which Dovecot sends as an empty string.
     if (!is_encapsulated_message(*part)) {
-        return std::nullopt;
+        return std::string();
     }
     const store::MimePart& inner = part->children.front();
     switch (section.text) {
@@ -234,6 +246,13 @@ const store::MimePart* find_part(const store::MimePart& root, std::span<const ui
         }
         at_root = false;
         if (is_multipart(*container)) {
+            // A multipart in which no part was found is shown holding one
+            // empty text/plain part (fetch_structure.cpp), so part 1 exists.
+            static const store::MimePart kEmptyPart{};
+            if (container->children.empty() && number == 1) {
+                current = &kEmptyPart;
+                continue;
+            }
             if (number == 0 || number > container->children.size()) {
                 return nullptr;
             }

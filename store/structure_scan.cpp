@@ -216,6 +216,21 @@ private:
         out.end = end_for(hit, floor);
         part.body = lines_.range(body_start, out.end);
         out.hit = hit;
+        // RFC 2046 5.1.1: the line end before a boundary belongs to the
+        // boundary. When the blank line that ends a header is followed at
+        // once by a boundary, its line end is the boundary's: the part has
+        // no body and its header no blank line (RFC 3501 6.4.5; Dovecot
+        // serves it so).
+        if (hit && !header_hit && hit->line_start == body_start && out.end == body_start &&
+            part.children.empty() && body_start > start) {
+            const size_t header_end = end_before(body_start, start);
+            if (header_end < body_start && header_end > start && raw_[header_end - 1] == '\n') {
+                // The part ends where it did: an enclosing message/rfc822
+                // still holds the line end (Dovecot's BODY[n] does).
+                part.header = lines_.range(start, header_end);
+                part.body = lines_.range(header_end, header_end);
+            }
+        }
         return out;
     }
 

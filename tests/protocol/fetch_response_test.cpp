@@ -103,7 +103,8 @@ TEST_CASE("part numbers, MIME headers and the parts of an attached message") {
     CHECK(fetch(section({2}, Section::Text::Text)) ==
           "* 4 FETCH (BODY[2.TEXT] {10}\r\ninner body)\r\n");
     CHECK(fetch(section({3})) == "* 4 FETCH (BODY[3] NIL)\r\n");
-    CHECK(fetch(section({1}, Section::Text::Header)) == "* 4 FETCH (BODY[1.HEADER] NIL)\r\n");
+    // HEADER of a part that is no message names nothing: empty, as Dovecot sends.
+    CHECK(fetch(section({1}, Section::Text::Header)) == "* 4 FETCH (BODY[1.HEADER] {0}\r\n)\r\n");
 }
 
 TEST_CASE("HEADER.FIELDS and HEADER.FIELDS.NOT keep message order and end in a blank line") {
@@ -138,6 +139,44 @@ TEST_CASE("UID FETCH always carries the UID; metadata items") {
     CHECK(render_fetch(message, items, true) ==
           "* 4 FETCH (UID 9 FLAGS (\\Seen $Label1) RFC822.SIZE 123 INTERNALDATE \" 1-Jan-1970 "
           "00:00:00 +0000\")\r\n");
+}
+
+TEST_CASE("header filters keep lines as they are and end in one blank line") {
+    // No blank line, a line without a colon, and a last line without a line end.
+    constexpr std::string_view message = "A: 1\nnot a field\nB: 2";
+    store::MimePart root;
+    root.type = "text";
+    root.header = range(message, message);
+    root.body = store::PartRange{message.size(), 0, 0, 0, 0};
+    store::MessageInfo info;
+    FetchedMessage fetched{1, &info, &root, message};
+    CHECK(render_fetch(fetched,
+                       std::vector<FetchItem>{section({}, Section::Text::HeaderFields, {"b"})},
+                       false) == "* 1 FETCH (BODY[HEADER.FIELDS (b)] {6}\r\nB: 2\r\n)\r\n");
+    CHECK(render_fetch(fetched,
+                       std::vector<FetchItem>{section({}, Section::Text::HeaderFieldsNot, {"b"})},
+                       false) ==
+          "* 1 FETCH (BODY[HEADER.FIELDS.NOT (b)] {21}\r\nA: 1\r\nnot a field\r\n\r\n)\r\n");
+}
+
+TEST_CASE("NUL bytes go out as 0x80, which a literal may carry") {
+    CHECK(to_wire(std::string_view("a\0b\n", 4)) ==
+          "a\x80"
+          "b\r\n");
+}
+
+TEST_CASE("an empty multipart has one empty part, as its BODYSTRUCTURE shows") {
+    constexpr std::string_view message = "Content-Type: multipart/mixed; boundary=x\n\n";
+    store::MimePart root;
+    root.type = "multipart";
+    root.subtype = "mixed";
+    root.header = range(message, message);
+    store::MessageInfo info;
+    FetchedMessage fetched{1, &info, &root, message};
+    CHECK(render_fetch(fetched, std::vector<FetchItem>{section({1})}, false) ==
+          "* 1 FETCH (BODY[1] {0}\r\n)\r\n");
+    CHECK(render_fetch(fetched, std::vector<FetchItem>{section({2})}, false) ==
+          "* 1 FETCH (BODY[2] NIL)\r\n");
 }
 
 }  // namespace

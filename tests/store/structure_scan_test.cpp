@@ -218,3 +218,27 @@ TEST_CASE("a header cut short by a boundary line has no body") {
 
 }  // namespace
 }  // namespace vellum::store
+
+namespace vellum::store {
+TEST_CASE("a part whose blank line is followed at once by the boundary has no body") {
+    // RFC 2046 5.1.1: the CRLF before "--b" is the boundary's, so part 2's
+    // header ends after its field and holds no blank line (Dovecot agrees).
+    const std::string raw =
+        "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+        "--b\r\n\r\none\r\n"
+        "--b\r\nContent-Type: image/gif\r\n\r\n"
+        "--b--\r\n";
+    MessageAnalysis analysis = analyze_message(raw);
+    REQUIRE(analysis.root.children.size() == 2);
+    const MimePart& empty = analysis.root.children[1];
+    const size_t header_start = raw.find("Content-Type: image/gif");
+    CHECK(empty.header.raw_offset == header_start);
+    CHECK(empty.header.raw_length == std::string_view("Content-Type: image/gif\r\n").size());
+    CHECK(empty.body.raw_length == 0);
+    CHECK(empty.body.raw_offset == header_start + empty.header.raw_length);
+    // The first part, with a body, keeps its blank line.
+    CHECK(analysis.root.children[0].header.raw_length == 2);
+    CHECK(analysis.root.children[0].body.raw_length == 3);
+}
+
+}  // namespace vellum::store
