@@ -49,9 +49,21 @@ Result<std::optional<IndexConnectionPool::Lease>, std::string> IndexConnectionPo
     if (*version == 0) {
         return std::optional<Lease>();
     }
-    if (*version != kIndexSchemaVersion) {
-        return fail(fmt::format("{} has schema version {}, this build reads {}", db_file_.string(),
-                                *version, kIndexSchemaVersion));
+    if (*version > kIndexSchemaVersion) {
+        return fail(fmt::format("{} has schema version {}, newer than this build's {}",
+                                db_file_.string(), *version, kIndexSchemaVersion));
+    }
+    if (*version < kIndexSchemaVersion) {
+        // An archive written by an older release: bring its schema up to
+        // date (migrations only add tables), then read it as usual. The
+        // stored messages are not touched.
+        auto writable = sqlite::open_connection(db_file_, kIndexBusyTimeoutMs);
+        if (!writable) {
+            return fail(writable.error());
+        }
+        if (auto migrated = migrate_index(writable->get()); !migrated) {
+            return fail(migrated.error());
+        }
     }
     return std::optional<Lease>(
         Lease(*this, std::make_unique<IndexConnection>(std::move(db).value())));

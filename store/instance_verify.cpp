@@ -193,9 +193,20 @@ Result<VerifyReport, std::string> verify_instance(const std::filesystem::path& i
     if (!version) {
         return fail(version.error());
     }
-    if (*version != kIndexSchemaVersion) {
-        return fail(fmt::format("{} has schema version {}, this build reads {}",
+    // Version 0: an import was stopped before it created any table, which
+    // leaves nothing to check. An older schema is brought up to date first
+    // (migrations only add), as the next import would do.
+    if (*version == 0) {
+        return report;
+    }
+    if (*version > kIndexSchemaVersion) {
+        return fail(fmt::format("{} has schema version {}, newer than this build's {}",
                                 index_file(instance_dir).string(), *version, kIndexSchemaVersion));
+    }
+    if (*version < kIndexSchemaVersion) {
+        if (auto migrated = migrate_index(db->get()); !migrated) {
+            return fail(migrated.error());
+        }
     }
     // One read transaction: the checks see one state even if an import
     // commits meanwhile.
