@@ -141,7 +141,8 @@ Result<SortValues, std::string> load_sort_values(const SearchScope& scope, uint3
         if (!structure) {
             return fail(message_error(message, structure.error()));
         }
-        const store::Envelope envelope = structure->envelope.value_or(store::Envelope{});
+        static const store::Envelope kNoEnvelope;
+        const store::Envelope& envelope = structure->envelope ? *structure->envelope : kNoEnvelope;
         values.from = first_mailbox(envelope.from);
         values.to = first_mailbox(envelope.to);
         values.cc = first_mailbox(envelope.cc);
