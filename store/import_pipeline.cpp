@@ -289,6 +289,29 @@ Status<std::string> ImportPipeline::collect_write() {
     return Done{};
 }
 
+// The full-text index grows a segment per batch. One merged b-tree is the
+// smallest and fastest to search, but 'optimize' rewrites the whole index:
+// it is done only when this import added at least a quarter of the
+// archive's contents, so its cost stays in proportion to what was imported.
+// Otherwise a bounded 'merge' (about 2 MB of pages) tidies up, and FTS5's
+// automerge keeps the segment count low.
+Status<std::string> ImportPipeline::merge_text_index() {
+    auto count = sqlite::Statement::prepare(writer_->db(), "SELECT count(*) FROM contents");
+    if (!count) {
+        return fail(count.error());
+    }
+    auto row = count->step();
+    if (!row) {
+        return fail(row.error());
+    }
+    const auto contents = static_cast<uint64_t>(count->integer(0));
+    count->reset();
+    const bool whole = summary_.imported * 4 >= contents;
+    return sqlite::execute(
+        writer_->db(), whole ? "INSERT INTO text_index (text_index) VALUES ('optimize')"
+                             : "INSERT INTO text_index (text_index, rank) VALUES ('merge', 2000)");
+}
+
 Result<ImportSummary, std::string> ImportPipeline::finish() {
     if (!pending_.empty()) {
         if (auto flushed = flush(); !flushed) {
@@ -301,15 +324,8 @@ Result<ImportSummary, std::string> ImportPipeline::finish() {
     // Fold the WAL back into the database now rather than leave it to the
     // last connection to close: the workers' read-only ones cannot.
     workers_.clear();
-    // Merge the full-text index's segments a bounded amount (about 2 MB of
-    // pages) rather than 'optimize' it whole: a full merge costs time in
-    // proportion to the whole archive, so many small imports into a large
-    // archive would each pay for all of it. FTS5's automerge and later
-    // imports keep the segment count low.
     if (summary_.imported > 0) {
-        if (auto merged = sqlite::execute(
-                writer_->db(), "INSERT INTO text_index (text_index, rank) VALUES ('merge', 2000)");
-            !merged) {
+        if (auto merged = merge_text_index(); !merged) {
             return fail(merged.error());
         }
     }

@@ -88,6 +88,7 @@ private:
                    std::shared_ptr<const CompressionDictionary> dictionary);
 
     Status<std::string> flush();
+    Status<std::string> merge_text_index();
     Status<std::string> collect_write();
     // Trains the dictionary on `batch`'s uncompressed frames if it has
     // enough new contents; true if it made one.
