@@ -130,6 +130,17 @@ class Search(unittest.TestCase):
         lines = self.lines("G", "SEARCH RETURN (COUNT) FROM nobody")
         self.assertIn('* ESEARCH (TAG "G") COUNT 0', lines)
 
+    def test_sort_and_thread(self) -> None:
+        # RFC 5256: "Re: Quarterly report" has the base subject of message 1.
+        self.assertIn("* SORT 1 3 2", self.lines("O", "SORT (SUBJECT) UTF-8 ALL"))
+        self.assertIn("* SORT 3 2 1", self.lines("O", "SORT (REVERSE SIZE) UTF-8 ALL"))
+        self.assertIn("* SORT 1 3", self.lines("O", "UID SORT (SUBJECT) UTF-8 SUBJECT quarterly"))
+        self.assertIn("* THREAD (1 3)(2)", self.lines("H", "THREAD ORDEREDSUBJECT UTF-8 ALL"))
+        self.assertIn("* THREAD (1 3)(2)", self.lines("H", "THREAD REFERENCES UTF-8 ALL"))
+        self.assertIn("* THREAD", self.lines("H", "THREAD REFERENCES UTF-8 FROM nobody"))
+        self.assertTrue(self.lines("X", "SORT (NONSENSE) UTF-8 ALL")[-1].startswith("X BAD"))
+        self.assertTrue(self.lines("X", "THREAD NONSENSE UTF-8 ALL")[-1].startswith("X NO"))
+
     def test_unknown_charset(self) -> None:
         lines = self.lines("C", "SEARCH CHARSET KOI8-R ALL")
         self.assertTrue(lines[-1].startswith("C NO [BADCHARSET"), lines)

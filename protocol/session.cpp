@@ -91,7 +91,8 @@ std::string Session::State::capabilities() const {
             caps += " LOGINDISABLED";
         }
     } else {
-        caps += " NAMESPACE UNSELECT SPECIAL-USE";
+        caps +=
+            " NAMESPACE UNSELECT SPECIAL-USE ESEARCH SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES";
     }
     return caps;
 }

@@ -147,10 +147,4 @@ void Session::State::cmd_fetch(const Command& command, const FetchCommand& fetch
     fetch_batch(std::move(job));
 }
 
-void Session::State::cmd_sort_or_thread(const Command& command) {
-    // SORT and THREAD are not offered (no capability): refuse plainly.
-    tagged(command.tag, Status::Bad, "CLIENTBUG",
-           fmt::format("{} needs an extension that is not offered", command.name));
-}
-
 }  // namespace vellum::protocol

@@ -7,6 +7,7 @@
 #include "protocol/ascii.h"
 #include "protocol/search_evaluator.h"
 #include "protocol/session_state.h"
+#include "protocol/sort_thread.h"
 
 namespace vellum::protocol {
 
@@ -92,6 +93,73 @@ void Session::State::cmd_search(const Command& command, const SearchCommand& sea
                 }
                 untagged(line);
             }
+            tagged(tag, Status::Ok, "", name + " completed");
+        });
+}
+
+void Session::State::cmd_sort_or_thread(const Command& command) {
+    // SORT and THREAD (RFC 5256): the search first, then the order or the
+    // threads of what matched, all on the worker pool.
+    const auto* sort = std::get_if<SortCommand>(&command.body);
+    const auto* thread = std::get_if<ThreadCommand>(&command.body);
+    const std::string& charset = sort ? sort->charset : thread->charset;
+    if (!ascii_iequals(charset, "UTF-8") && !ascii_iequals(charset, "US-ASCII")) {
+        tagged(command.tag, Status::No, "BADCHARSET (US-ASCII UTF-8)",
+               "Supported charsets: US-ASCII, UTF-8");
+        return;
+    }
+    if (sort) {
+        for (const SortCommand::Criterion& criterion : sort->criteria) {
+            if (!is_sort_key(criterion.key)) {
+                tagged(command.tag, Status::Bad, "CLIENTBUG",
+                       fmt::format("SORT: unknown sort key {}", criterion.key));
+                return;
+            }
+        }
+    } else if (!is_thread_algorithm(thread->algorithm)) {
+        tagged(command.tag, Status::No, "CANNOT",
+               fmt::format("THREAD: unsupported algorithm {}", thread->algorithm));
+        return;
+    }
+    const SelectedMailbox& mailbox = std::get<Selected>(state).mailbox;
+    const bool uid = sort ? sort->uid : thread->uid;
+    using Answer = Result<std::string, std::string>;
+    in_background<Answer>(
+        [archive = archive, folder_id = mailbox.folder.id, messages = mailbox.messages,
+         uids = mailbox.uids, body = command.body, uid]() -> Answer {
+            const SearchScope scope{*archive, folder_id, *messages, uids};
+            const auto* sort_command = std::get_if<SortCommand>(&body);
+            const auto* thread_command = std::get_if<ThreadCommand>(&body);
+            auto matched = evaluate_search(
+                scope, sort_command ? sort_command->search : thread_command->search);
+            if (!matched) {
+                return fail(matched.error());
+            }
+            if (thread_command) {
+                auto threads = thread_messages(scope, *matched, thread_command->algorithm, uid);
+                if (!threads) {
+                    return fail(threads.error());
+                }
+                return threads->empty() ? std::string("THREAD") : "THREAD " + *threads;
+            }
+            auto ordered = sort_messages(scope, *matched, sort_command->criteria);
+            if (!ordered) {
+                return fail(ordered.error());
+            }
+            std::string line = "SORT";
+            for (uint32_t position : *ordered) {
+                line += ' ';
+                line += std::to_string(uid ? uids[position] : position + 1);
+            }
+            return line;
+        },
+        [this, tag = command.tag, name = command.name](Answer&& answer) {
+            if (!answer) {
+                host.log(name + " failed: " + answer.error());
+                tagged(tag, Status::No, "SERVERBUG", "The archive cannot be read right now");
+                return;
+            }
+            untagged(*answer);
             tagged(tag, Status::Ok, "", name + " completed");
         });
 }
