@@ -36,34 +36,16 @@ Result<std::optional<IndexConnectionPool::Lease>, std::string> IndexConnectionPo
     if (!std::filesystem::exists(db_file_, error)) {
         return std::optional<Lease>();
     }
+    auto readable = prepare_index_for_reading(db_file_);
+    if (!readable) {
+        return fail(readable.error());
+    }
+    if (!*readable) {
+        return std::optional<Lease>();  // an importer is creating it right now
+    }
     auto db = sqlite::open_read_only(db_file_, kIndexBusyTimeoutMs);
     if (!db) {
         return fail(db.error());
-    }
-    auto version = index_schema_version(db->get());
-    if (!version) {
-        return fail(version.error());
-    }
-    // Version 0 is a database an importer is creating right now: it has no
-    // tables yet, so read it as empty.
-    if (*version == 0) {
-        return std::optional<Lease>();
-    }
-    if (*version > kIndexSchemaVersion) {
-        return fail(fmt::format("{} has schema version {}, newer than this build's {}",
-                                db_file_.string(), *version, kIndexSchemaVersion));
-    }
-    if (*version < kIndexSchemaVersion) {
-        // An archive written by an older release: bring its schema up to
-        // date (migrations only add tables), then read it as usual. The
-        // stored messages are not touched.
-        auto writable = sqlite::open_connection(db_file_, kIndexBusyTimeoutMs);
-        if (!writable) {
-            return fail(writable.error());
-        }
-        if (auto migrated = migrate_index(writable->get()); !migrated) {
-            return fail(migrated.error());
-        }
     }
     return std::optional<Lease>(
         Lease(*this, std::make_unique<IndexConnection>(std::move(db).value())));

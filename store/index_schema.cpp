@@ -143,6 +143,34 @@ Result<std::optional<std::string>, std::string> newest_dictionary(sqlite3* db) {
     return *row ? std::optional<std::string>(query->blob(0)) : std::nullopt;
 }
 
+Result<bool, std::string> prepare_index_for_reading(const std::filesystem::path& file) {
+    auto db = sqlite::open_read_only(file, kIndexBusyTimeoutMs);
+    if (!db) {
+        return fail(db.error());
+    }
+    auto version = index_schema_version(db->get());
+    if (!version) {
+        return fail(version.error());
+    }
+    if (*version == 0) {
+        return false;
+    }
+    if (*version > kIndexSchemaVersion) {
+        return fail(fmt::format("{} has schema version {}, newer than this build's {}",
+                                file.string(), *version, kIndexSchemaVersion));
+    }
+    if (*version < kIndexSchemaVersion) {
+        auto writable = sqlite::open_connection(file, kIndexBusyTimeoutMs);
+        if (!writable) {
+            return fail(writable.error());
+        }
+        if (auto migrated = migrate_index(writable->get()); !migrated) {
+            return fail(migrated.error());
+        }
+    }
+    return true;
+}
+
 Status<std::string> migrate_index(sqlite3* db) {
     // Both only take effect on a new, empty file. Small pages: most
     // messages are a few KB, and each row's compressed frame wastes half an

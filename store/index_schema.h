@@ -35,6 +35,13 @@ Status<std::string> migrate_index(sqlite3* db);
 // The database's user_version.
 Result<int, std::string> index_schema_version(sqlite3* db);
 
+// Readies an existing index file for reading: false when it has no schema
+// yet (an import stopped before creating it: read it as empty), true when
+// it has this build's schema, bringing an older release's up to date first
+// (migrations only add; stored messages are not touched). A schema newer
+// than this build's is an error.
+Result<bool, std::string> prepare_index_for_reading(const std::filesystem::path& file);
+
 // The bytes of zstd dictionary `id`, nullopt if the archive has none such.
 Result<std::optional<std::string>, std::string> read_dictionary(sqlite3* db, uint32_t id);
 

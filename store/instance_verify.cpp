@@ -183,30 +183,19 @@ Result<VerifyReport, std::string> verify_instance(const std::filesystem::path& i
     if (!std::filesystem::exists(index_file(instance_dir), error)) {
         return report;
     }
+    // An index an import left without a schema holds nothing to check.
+    auto readable = prepare_index_for_reading(index_file(instance_dir));
+    if (!readable) {
+        return fail(readable.error());
+    }
+    if (!*readable) {
+        return report;
+    }
     // Read-write only for FTS5's integrity-check command, which is an
     // INSERT; it changes nothing.
     auto db = sqlite::open_connection(index_file(instance_dir), kIndexBusyTimeoutMs);
     if (!db) {
         return fail(db.error());
-    }
-    auto version = index_schema_version(db->get());
-    if (!version) {
-        return fail(version.error());
-    }
-    // Version 0: an import was stopped before it created any table, which
-    // leaves nothing to check. An older schema is brought up to date first
-    // (migrations only add), as the next import would do.
-    if (*version == 0) {
-        return report;
-    }
-    if (*version > kIndexSchemaVersion) {
-        return fail(fmt::format("{} has schema version {}, newer than this build's {}",
-                                index_file(instance_dir).string(), *version, kIndexSchemaVersion));
-    }
-    if (*version < kIndexSchemaVersion) {
-        if (auto migrated = migrate_index(db->get()); !migrated) {
-            return fail(migrated.error());
-        }
     }
     // One read transaction: the checks see one state even if an import
     // commits meanwhile.
