@@ -3,7 +3,6 @@ another process shows up as * N EXISTS within 2 seconds during IDLE
 (RFC 2177), and at the next NOOP otherwise (RFC 3501 6.1.2).
 """
 
-import subprocess
 import time
 import unittest
 
@@ -15,31 +14,21 @@ def message(number: int) -> bytes:
             f"Message-ID: <{number}@idle.test>\r\n\r\nbody {number}\r\n").encode()
 
 
-class GrowingFolder(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.data = h.TestData()
-        cls.source = cls.data.root / "mail"
-        cls.source.mkdir()
-        cls.count = 0
-        cls.add_messages(2)
-        cls.server = h.Server(cls.data).start()
+class GrowingFolder(h.ArchiveServerTestCase):
+    count = 0
 
     @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
-        cls.data.remove()
+    def populate(cls) -> None:
+        cls.add_messages(2)
 
     @classmethod
     def add_messages(cls, how_many: int) -> None:
         """Imports `how_many` new messages into INBOX with the vellum CLI."""
-        batch = cls.data.root / f"batch{cls.count}"
-        batch.mkdir()
+        batch = {}
         for _ in range(how_many):
             cls.count += 1
-            (batch / f"{cls.count:04d}.eml").write_bytes(message(cls.count))
-        subprocess.run([str(h.binary("vellum")), "--data-dir", str(cls.data.data_dir), "import",
-                        h.JD_LOGIN, str(batch)], check=True, capture_output=True, timeout=60)
+            batch[f"{cls.count:04d}.eml"] = message(cls.count)
+        cls.import_files(h.JD_LOGIN, batch)
 
     def login_and_select(self) -> h.ImapConnection:
         conn = h.connect_tls(self.server)

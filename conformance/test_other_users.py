@@ -3,7 +3,6 @@ or an instance admin sees them under "Other Users/<user>/" (RFC 2342
 other users' namespace); nobody else does, and never across instances.
 """
 
-import subprocess
 import unittest
 
 import vellum_harness as h
@@ -13,28 +12,13 @@ MARY_MESSAGE = (b"From: mary@example.com\r\nTo: board@example.com\r\n"
 JON_MESSAGE = b"From: jon@example.com\r\nSubject: Jon's own\r\n\r\nmine\r\n"
 
 
-class OtherUsers(unittest.TestCase):
+class OtherUsers(h.ArchiveServerTestCase):
     @classmethod
-    def setUpClass(cls) -> None:
-        cls.data = h.TestData()
-        for login, message, folder in ((h.JD_OTHER_LOGIN, MARY_MESSAGE, "Board"),
-                                       (h.JD_LOGIN, JON_MESSAGE, "INBOX")):
-            path = cls.data.root / (login.replace("/", "_") + ".eml")
-            path.write_bytes(message)
-            cls.vellum("import", login, "--folder", folder, str(path))
+    def populate(cls) -> None:
+        cls.import_files(h.JD_OTHER_LOGIN, {"board.eml": MARY_MESSAGE}, "--folder", "Board")
+        cls.import_files(h.JD_LOGIN, {"own.eml": JON_MESSAGE})
         cls.vellum("user", "add", "jdcorp/auditor", "--admin", "--password-stdin",
                    stdin="audit-pw-1\n")
-        cls.server = h.Server(cls.data).start()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
-        cls.data.remove()
-
-    @classmethod
-    def vellum(cls, *args: str, stdin: str = "") -> None:
-        subprocess.run([str(h.binary("vellum")), "--data-dir", str(cls.data.data_dir), *args],
-                       input=stdin.encode(), check=True, capture_output=True, timeout=60)
 
     def login(self, user: str, password: str) -> h.ImapConnection:
         conn = h.connect_tls(self.server)

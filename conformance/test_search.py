@@ -5,9 +5,6 @@ RFC 2047 and quoted-printable text, and short needles that the trigram index
 cannot serve.
 """
 
-import os
-import re
-import subprocess
 import unittest
 
 import vellum_harness as h
@@ -41,22 +38,10 @@ MESSAGES = [
 ]
 
 
-class Search(unittest.TestCase):
+class Search(h.ArchiveServerTestCase):
     @classmethod
-    def setUpClass(cls) -> None:
-        cls.data = h.TestData()
-        source = cls.data.root / "mail"
-        source.mkdir()
-        for index, message in enumerate(MESSAGES, 1):
-            (source / f"{index:02d}.eml").write_bytes(message)
-        subprocess.run([str(h.binary("vellum")), "--data-dir", str(cls.data.data_dir), "import",
-                        h.JD_LOGIN, str(source)], check=True, capture_output=True)
-        cls.server = h.Server(cls.data).start()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
-        cls.data.remove()
+    def populate(cls) -> None:
+        cls.import_files(h.JD_LOGIN, {f"{i:02d}.eml": m for i, m in enumerate(MESSAGES, 1)})
 
     def setUp(self) -> None:
         self.conn = h.connect_tls(self.server)

@@ -817,3 +817,46 @@ class ServerTestCase(unittest.TestCase):
         byes = [l for l in lines if l.upper().startswith("* BYE")]
         self.assertTrue(byes, f"no * BYE before the close; got {lines}" + conn.describe())
         return lines
+
+
+class ArchiveServerTestCase(unittest.TestCase):
+    """A data directory of its own per test class, filled by `populate()`
+    (imports with the vellum CLI) before vellumd starts on it."""
+
+    data: TestData
+    server: Server
+
+    @classmethod
+    def populate(cls) -> None:
+        """Imports the class's messages; the default imports nothing."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls.data = TestData()
+        try:
+            cls.populate()
+            cls.server = Server(cls.data).start()
+        except BaseException:
+            cls.data.remove()
+            raise
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.server.stop()
+        cls.data.remove()
+        super().tearDownClass()
+
+    @classmethod
+    def vellum(cls, *args: str, stdin: str = "", check: bool = True) -> subprocess.CompletedProcess:
+        """Runs the vellum CLI on the class's data directory."""
+        return subprocess.run([str(binary("vellum")), "--data-dir", str(cls.data.data_dir), *args],
+                              input=stdin.encode(), check=check, capture_output=True, timeout=600)
+
+    @classmethod
+    def import_files(cls, login: str, messages: "dict[str, bytes]", *options: str) -> None:
+        """Writes `messages` (file name -> bytes) to a new directory and imports it."""
+        source = Path(tempfile.mkdtemp(prefix="mail-", dir=cls.data.root))
+        for name, message in messages.items():
+            (source / name).write_bytes(message)
+        cls.vellum("import", login, *options, str(source))
