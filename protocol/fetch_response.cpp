@@ -79,9 +79,9 @@ std::string wire_slice(std::string_view raw, const store::PartRange& range) {
 }
 
 // RFC 3501 6.4.5: the header fields named (or all but those named), in
-// the order of the message, followed by a blank line. Like Dovecot, the
-// blank line is sent whenever the header has a line at all (even one that
-// ended without it), lines are otherwise sent as they are, and a line
+// the order of the message, followed by a blank line. As Dovecot does it:
+// HEADER.FIELDS always ends in the blank line, HEADER.FIELDS.NOT only when
+// the header had one; lines are otherwise sent as they are, and a line
 // without a colon names no field, so HEADER.FIELDS.NOT keeps it.
 std::string filter_header(std::string_view header, const std::vector<std::string>& names,
                           bool keep_named) {
@@ -91,11 +91,13 @@ std::string filter_header(std::string_view header, const std::vector<std::string
     };
     std::string out;
     size_t position = 0;
+    bool ended_by_blank_line = false;
     while (position < header.size()) {
         size_t end = line_end(position);
         const std::string_view first_line = header.substr(position, end - position);
         if (first_line == "\r\n" || first_line == "\n") {
-            break;  // the blank line that ends the header
+            ended_by_blank_line = true;
+            break;
         }
         // A field goes on over continuation lines (RFC 5322 2.2.3).
         while (end < header.size() && (header[end] == ' ' || header[end] == '\t')) {
@@ -116,7 +118,7 @@ std::string filter_header(std::string_view header, const std::vector<std::string
             out.append(field);
         }
     }
-    if (header.find('\n') != std::string_view::npos) {
+    if (keep_named || ended_by_blank_line) {
         out += "\r\n";
     }
     return out;
