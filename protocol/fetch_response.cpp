@@ -8,6 +8,7 @@
 #include "protocol/fetch_structure.h"
 #include "protocol/imap_date.h"
 #include "protocol/response.h"
+#include "store/decode_transfer.h"
 #include "store/structure_lines.h"
 
 namespace vellum::protocol {
@@ -214,6 +215,52 @@ std::optional<std::string> section_bytes(const FetchedMessage& message, const Se
     }
 }
 
+// RFC 3516: the encodings BINARY can undo, and those that need nothing.
+enum class Decoding { Identity, Base64, QuotedPrintable, Unknown };
+
+Decoding decoding_of(const store::MimePart& part) {
+    if (part.encoding.empty() || ascii_iequals(part.encoding, "7bit") ||
+        ascii_iequals(part.encoding, "8bit") || ascii_iequals(part.encoding, "binary")) {
+        return Decoding::Identity;
+    }
+    if (ascii_iequals(part.encoding, "base64")) {
+        return Decoding::Base64;
+    }
+    if (ascii_iequals(part.encoding, "quoted-printable")) {
+        return Decoding::QuotedPrintable;
+    }
+    return Decoding::Unknown;
+}
+
+// The part a BINARY section names and its content with the transfer
+// encoding undone (RFC 3516 4.1); nullopt when the section names nothing.
+std::optional<std::string> binary_bytes(const FetchedMessage& message, const Section& section) {
+    if (section.part.empty()) {
+        return to_wire(message.raw);  // the whole message has no encoding of its own
+    }
+    const store::MimePart* part = find_part(*message.structure, section.part);
+    if (part == nullptr) {
+        return std::nullopt;
+    }
+    const std::string body = wire_slice(message.raw, part->body);
+    switch (decoding_of(*part)) {
+        case Decoding::Base64:
+            return store::decode_base64(body);
+        case Decoding::QuotedPrintable:
+            return store::decode_quoted_printable(body);
+        case Decoding::Identity:
+        case Decoding::Unknown:
+            break;
+    }
+    return body;
+}
+
+// RFC 3516 4.2: data that holds NUL goes out as a literal8.
+std::string binary_literal(std::string_view bytes) {
+    const bool has_nul = bytes.find('\0') != std::string_view::npos;
+    return fmt::format("{}{{{}}}\r\n{}", has_nul ? "~" : "", bytes.size(), bytes);
+}
+
 std::string apply_partial(std::string bytes, const std::optional<Partial>& partial) {
     if (!partial) {
         return bytes;
@@ -235,6 +282,21 @@ std::string flags_list(const store::MessageInfo& info) {
 }
 
 }  // namespace
+
+std::optional<std::string> undecodable_part(const FetchedMessage& message,
+                                            std::span<const FetchItem> items) {
+    for (const FetchItem& item : items) {
+        if ((item.kind != FetchItem::Kind::Binary && item.kind != FetchItem::Kind::BinarySize) ||
+            item.section.part.empty()) {
+            continue;
+        }
+        const store::MimePart* part = find_part(*message.structure, item.section.part);
+        if (part != nullptr && decoding_of(*part) == Decoding::Unknown) {
+            return part->encoding;
+        }
+    }
+    return std::nullopt;
+}
 
 const store::MimePart* find_part(const store::MimePart& root, std::span<const uint32_t> path) {
     const store::MimePart* current = &root;
@@ -339,11 +401,22 @@ std::string render_fetch(const FetchedMessage& message, std::span<const FetchIte
                 item(name, bytes ? literal(apply_partial(*bytes, fetch_item.partial)) : "NIL");
                 break;
             }
-            case FetchItem::Kind::Binary:
-            case FetchItem::Kind::BinarySize:
-                // Not offered (no BINARY capability): the session refuses
-                // these before rendering.
+            case FetchItem::Kind::Binary: {
+                std::string name = "BINARY[" + section_name(fetch_item.section) + "]";
+                if (fetch_item.partial) {
+                    name += fmt::format("<{}>", fetch_item.partial->offset);
+                }
+                const auto bytes = binary_bytes(message, fetch_item.section);
+                item(name,
+                     bytes ? binary_literal(apply_partial(*bytes, fetch_item.partial)) : "NIL");
                 break;
+            }
+            case FetchItem::Kind::BinarySize: {
+                const auto bytes = binary_bytes(message, fetch_item.section);
+                item("BINARY.SIZE[" + section_name(fetch_item.section) + "]",
+                     bytes ? std::to_string(bytes->size()) : "NIL");
+                break;
+            }
         }
     }
     out += ")\r\n";

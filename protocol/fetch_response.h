@@ -37,6 +37,12 @@ struct FetchedMessage {
 std::string render_fetch(const FetchedMessage& message, std::span<const FetchItem> items,
                          bool include_uid);
 
+// RFC 3516 4.1: a BINARY item on a part whose Content-Transfer-Encoding
+// the server cannot undo must fail the FETCH with NO [UNKNOWN-CTE]; this
+// names that encoding, if any.
+std::optional<std::string> undecodable_part(const FetchedMessage& message,
+                                            std::span<const FetchItem> items);
+
 // The part a section's part numbers name (RFC 3501 6.4.5), or null.
 const store::MimePart* find_part(const store::MimePart& root, std::span<const uint32_t> path);
 

@@ -92,7 +92,8 @@ std::string Session::State::capabilities() const {
         }
     } else {
         caps +=
-            " NAMESPACE UNSELECT SPECIAL-USE ESEARCH SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES";
+            " NAMESPACE UNSELECT SPECIAL-USE ESEARCH SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES "
+            "BINARY";
     }
     return caps;
 }

@@ -37,6 +37,7 @@ struct BatchOutput {
     std::string bytes;
     size_t end = 0;
     std::string error;
+    std::string unknown_encoding;  // RFC 3516: BINARY on an encoding we cannot undo
 };
 
 // Runs on the worker pool.
@@ -71,6 +72,10 @@ BatchOutput render_batch(const FetchJob& job) {
             raw = std::move(*loaded);
             message.raw = raw;
         }
+        if (auto encoding = undecodable_part(message, job.fetch.items)) {
+            out.unknown_encoding = *encoding;
+            break;
+        }
         out.bytes += render_fetch(message, job.fetch.items, job.fetch.uid);
     }
     out.end = index;
@@ -86,21 +91,27 @@ void Session::State::fetch_batch(std::shared_ptr<FetchJob> job) {
         tagged(job->tag, Status::Ok, "", job->name + " completed");
         return;
     }
-    in_background<BatchOutput>([job] { return render_batch(*job); },
-                               [this, job](BatchOutput&& batch) {
-                                   send(std::move(batch.bytes));
-                                   if (!batch.error.empty()) {
-                                       host.log("FETCH failed: " + batch.error);
-                                       // Dovecot's lesson (cmd-fetch.c): many clients get confused
-                                       // by NO to FETCH; but data we cannot read must not look
-                                       // like success either.
-                                       tagged(job->tag, Status::No, "SERVERBUG",
-                                              "Some messages cannot be read right now");
-                                       return;
-                                   }
-                                   job->next = batch.end;
-                                   continue_fetch(job);
-                               });
+    in_background<BatchOutput>(
+        [job] { return render_batch(*job); },
+        [this, job](BatchOutput&& batch) {
+            send(std::move(batch.bytes));
+            if (!batch.unknown_encoding.empty()) {
+                tagged(
+                    job->tag, Status::No, "UNKNOWN-CTE",
+                    fmt::format("Cannot decode the {} transfer encoding", batch.unknown_encoding));
+                return;
+            }
+            if (!batch.error.empty()) {
+                host.log("FETCH failed: " + batch.error);
+                // Dovecot's lesson (cmd-fetch.c): many clients get confused
+                // by NO to FETCH; but data we cannot read must not look
+                // like success either.
+                tagged(job->tag, Status::No, "SERVERBUG", "Some messages cannot be read right now");
+                return;
+            }
+            job->next = batch.end;
+            continue_fetch(job);
+        });
 }
 
 void Session::State::continue_fetch(std::shared_ptr<FetchJob> job) {
@@ -120,13 +131,6 @@ void Session::State::continue_fetch(std::shared_ptr<FetchJob> job) {
 
 void Session::State::cmd_fetch(const Command& command, const FetchCommand& fetch) {
     auto& selected = std::get<Selected>(state);
-    for (const FetchItem& item : fetch.items) {
-        if (item.kind == FetchItem::Kind::Binary || item.kind == FetchItem::Kind::BinarySize) {
-            tagged(command.tag, Status::Bad, "CLIENTBUG",
-                   "BINARY needs the BINARY extension, which is not offered");
-            return;
-        }
-    }
     auto job = std::make_shared<FetchJob>();
     job->tag = command.tag;
     job->name = command.name;

@@ -179,5 +179,50 @@ TEST_CASE("an empty multipart has one empty part, as its BODYSTRUCTURE shows") {
           "* 1 FETCH (BODY[2] NIL)\r\n");
 }
 
+TEST_CASE("BINARY undoes the transfer encoding; BINARY.SIZE counts the decoded bytes") {
+    constexpr std::string_view message =
+        "Content-Type: multipart/mixed; boundary=b\n\n"
+        "--b\nContent-Transfer-Encoding: base64\n\nAGFiYw==\n"
+        "--b\nContent-Transfer-Encoding: quoted-printable\n\ncaf=C3=A9 =\nau lait\n"
+        "--b\nContent-Transfer-Encoding: x-uuencode\n\nbegin\n"
+        "--b--\n";
+    auto part = [&](std::string_view body, std::string encoding) {
+        store::MimePart p;
+        p.type = "application";
+        p.subtype = "octet-stream";
+        p.encoding = std::move(encoding);
+        p.body = range(message, body);
+        return p;
+    };
+    store::MimePart root;
+    root.type = "multipart";
+    root.subtype = "mixed";
+    root.header = range(message, "Content-Type: multipart/mixed; boundary=b\n\n");
+    root.body = range(message, message.substr(root.header.raw_length));
+    root.children = {part("AGFiYw==", "base64"), part("caf=C3=A9 =\nau lait", "quoted-printable"),
+                     part("begin", "x-uuencode")};
+    store::MessageInfo info;
+    FetchedMessage fetched{1, &info, &root, message};
+    auto binary = [&](uint32_t number, FetchItem::Kind kind) {
+        FetchItem item;
+        item.kind = kind;
+        item.section.part = {number};
+        return render_fetch(fetched, std::vector<FetchItem>{item}, false);
+    };
+    // "\0abc": a NUL, so a literal8 (RFC 3516 4.2).
+    CHECK(binary(1, FetchItem::Kind::Binary) ==
+          std::string("* 1 FETCH (BINARY[1] ~{4}\r\n\0abc)\r\n", 34));
+    CHECK(binary(1, FetchItem::Kind::BinarySize) == "* 1 FETCH (BINARY.SIZE[1] 4)\r\n");
+    CHECK(binary(2, FetchItem::Kind::Binary) ==
+          "* 1 FETCH (BINARY[2] {13}\r\ncaf\xc3\xa9 au lait)\r\n");
+    CHECK(binary(9, FetchItem::Kind::Binary) == "* 1 FETCH (BINARY[9] NIL)\r\n");
+    FetchItem unknown;
+    unknown.kind = FetchItem::Kind::Binary;
+    unknown.section.part = {3};
+    CHECK(undecodable_part(fetched, std::vector<FetchItem>{unknown}) == "x-uuencode");
+    unknown.section.part = {2};
+    CHECK_FALSE(undecodable_part(fetched, std::vector<FetchItem>{unknown}).has_value());
+}
+
 }  // namespace
 }  // namespace vellum::protocol
