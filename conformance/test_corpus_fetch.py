@@ -10,7 +10,6 @@ rule the corpus README states (a line starting with "From " begins a message;
 import imaplib
 import json
 import re
-import subprocess
 import sys
 import unittest
 from collections import Counter

@@ -1,7 +1,8 @@
 #include "protocol/mailbox_pattern.h"
 
+#include "protocol/ascii.h"
+
 #include <algorithm>
-#include <cctype>
 #include <vector>
 
 namespace vellum::protocol {
@@ -14,23 +15,10 @@ std::string join_reference(std::string_view reference, std::string_view pattern)
 
 namespace {
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (std::toupper(static_cast<unsigned char>(a[i])) !=
-            std::toupper(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 // "inbox/Sub" names the same mailbox as "INBOX/Sub": fold the first level.
 std::string canonical_inbox(std::string_view name) {
     std::string_view first = name.substr(0, name.find(kHierarchyDelimiter));
-    if (equal_ignoring_case(first, "INBOX")) {
+    if (ascii_iequals(first, "INBOX")) {
         std::string folded = "INBOX";
         folded += name.substr(first.size());
         return folded;

@@ -6,47 +6,21 @@
 #include <unordered_map>
 
 #include "protocol/ascii.h"
+#include "protocol/message_flags.h"
 #include "protocol/message_set.h"
 #include "store/decode_rfc2047.h"
+#include "store/header_fields.h"
 #include "store/search_text.h"
 
 namespace vellum::protocol {
 
 std::vector<std::string> header_field_values(std::string_view raw, std::string_view name) {
     std::vector<std::string> values;
-    size_t position = 0;
-    auto line_end = [&](size_t from) {
-        const size_t lf = raw.find('\n', from);
-        return lf == std::string_view::npos ? raw.size() : lf + 1;
-    };
-    while (position < raw.size()) {
-        size_t end = line_end(position);
-        std::string_view first = raw.substr(position, end - position);
-        if (first == "\n" || first == "\r\n") {
-            break;  // end of the header
-        }
-        while (end < raw.size() && (raw[end] == ' ' || raw[end] == '\t')) {
-            end = line_end(end);
-        }
-        const std::string_view field = raw.substr(position, end - position);
-        position = end;
-        const size_t colon = field.find(':');
-        if (colon == std::string_view::npos) {
+    for (const store::HeaderField& field : store::parse_header_block(raw).fields) {
+        if (!field.has_colon || !ascii_iequals(field.name, name)) {
             continue;
         }
-        std::string_view field_name = field.substr(0, colon);
-        while (!field_name.empty() && (field_name.back() == ' ' || field_name.back() == '\t')) {
-            field_name.remove_suffix(1);
-        }
-        if (!ascii_iequals(field_name, name)) {
-            continue;
-        }
-        std::string value;
-        for (char c : field.substr(colon + 1)) {
-            if (c != '\r' && c != '\n') {
-                value += c;
-            }
-        }
+        const std::string value = store::unfold(field.value);
         const size_t first_text = value.find_first_not_of(" \t");
         values.push_back(store::decode_encoded_words(
             first_text == std::string::npos ? std::string_view()
@@ -103,10 +77,7 @@ public:
     Result<Match, std::string> evaluate(const SearchKey& key, uint32_t position) {
         const store::MessageInfo& message = scope_.messages[position];
         auto flag = [&](std::string_view name, bool wanted) {
-            const bool has =
-                std::any_of(message.flags.begin(), message.flags.end(),
-                            [&](const std::string& f) { return ascii_iequals(f, name); });
-            return has == wanted ? Match::Yes : Match::No;
+            return has_flag(message, name) == wanted ? Match::Yes : Match::No;
         };
         auto boolean = [](bool value) { return value ? Match::Yes : Match::No; };
         switch (key.kind) {

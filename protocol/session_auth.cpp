@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 
+#include "protocol/ascii.h"
 #include "protocol/session_state.h"
 
 namespace vellum::protocol {
@@ -50,26 +51,6 @@ std::optional<std::string> decode_base64(std::string_view text) {
     return out;
 }
 
-bool equal_ignoring_ascii_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        char y = b[i];
-        if (x >= 'A' && x <= 'Z') {
-            x = static_cast<char>(x + 32);
-        }
-        if (y >= 'A' && y <= 'Z') {
-            y = static_cast<char>(y + 32);
-        }
-        if (x != y) {
-            return false;
-        }
-    }
-    return true;
-}
-
 }  // namespace
 
 void Session::State::cmd_starttls(const Command& command) {
@@ -101,7 +82,7 @@ void Session::State::cmd_login(const Command& command, const LoginCommand& login
 
 void Session::State::cmd_authenticate(const Command& command,
                                       const AuthenticateCommand& authenticate) {
-    if (!equal_ignoring_ascii_case(authenticate.mechanism, "PLAIN")) {
+    if (!ascii_iequals(authenticate.mechanism, "PLAIN")) {
         tagged(command.tag, Status::No, "CANNOT", "Unsupported authentication mechanism");
         return;
     }
@@ -147,7 +128,7 @@ void Session::State::finish_authenticate(std::string&& response_line) {
     std::string authzid = message.substr(0, first_nul);
     std::string authcid = message.substr(first_nul + 1, second_nul - first_nul - 1);
     std::string password = message.substr(second_nul + 1);
-    if (!authzid.empty() && !equal_ignoring_ascii_case(authzid, authcid)) {
+    if (!authzid.empty() && !ascii_iequals(authzid, authcid)) {
         tagged(tag, Status::No, "AUTHORIZATIONFAILED",
                "Logging in as another user is not supported");
         return;

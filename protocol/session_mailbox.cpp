@@ -9,6 +9,7 @@
 
 #include "protocol/ascii.h"
 #include "protocol/mailbox_pattern.h"
+#include "protocol/message_flags.h"
 #include "protocol/session_state.h"
 
 namespace vellum::protocol {
@@ -259,11 +260,6 @@ FolderContents load_folder(store::Archive& archive, const auth::Identity& who,
         contents.messages = std::move(*messages);
     }
     return contents;
-}
-
-bool has_flag(const store::MessageInfo& message, std::string_view flag) {
-    return std::any_of(message.flags.begin(), message.flags.end(),
-                       [&](const std::string& f) { return ascii_iequals(f, flag); });
 }
 
 }  // namespace
