@@ -13,19 +13,8 @@
 
 namespace vellum::protocol {
 
-namespace {
-
-// RFC 3501 9: a literal carries CHAR8, which excludes NUL. Like Dovecot,
-// each NUL goes out as 0x80, so sizes and offsets stay as counted.
-std::string without_nul(std::string bytes) {
-    std::replace(bytes.begin(), bytes.end(), '\0', '\x80');
-    return bytes;
-}
-
-}  // namespace
-
 std::string to_wire(std::string_view raw) {
-    return without_nul(store::wire_bytes(raw, 0, raw.size()));
+    return store::wire_bytes(raw, 0, raw.size());
 }
 
 FetchNeeds fetch_needs(std::span<const FetchItem> items) {
@@ -67,7 +56,11 @@ bool is_encapsulated_message(const store::MimePart& part) {
     return !is_multipart(part) && part.children.size() == 1;
 }
 
-std::string literal(std::string_view bytes) {
+// RFC 3501 9: a literal carries CHAR8, which excludes NUL. Like Dovecot,
+// each NUL goes out as 0x80, so sizes and offsets stay as counted. (BINARY
+// sends NUL as it is, in a literal8: binary_literal.)
+std::string literal(std::string bytes) {
+    std::replace(bytes.begin(), bytes.end(), '\0', '\x80');
     return fmt::format("{{{}}}\r\n{}", bytes.size(), bytes);
 }
 
@@ -76,7 +69,7 @@ std::string wire_slice(std::string_view raw, const store::PartRange& range) {
         return {};
     }
     const uint64_t end = std::min<uint64_t>(raw.size(), range.raw_offset + range.raw_length);
-    return without_nul(store::wire_bytes(raw, range.raw_offset, end));
+    return store::wire_bytes(raw, range.raw_offset, end);
 }
 
 // RFC 3501 6.4.5: the header fields named (or all but those named), in

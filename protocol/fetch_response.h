@@ -14,8 +14,9 @@
 
 namespace vellum::protocol {
 
-// The stored bytes as served, with line ends as Dovecot serves them (a
-// bare LF goes out as CRLF; see store/structure_lines.h for the details).
+// The stored bytes with line ends as Dovecot serves them (a bare LF goes
+// out as CRLF; see store/structure_lines.h for the details). A BODY literal
+// also sends each NUL as 0x80 (RFC 3501 9); BINARY does not.
 std::string to_wire(std::string_view raw);
 
 // What rendering needs beyond the MessageInfo.

@@ -159,10 +159,27 @@ TEST_CASE("header filters keep lines as they are; only HEADER.FIELDS adds a miss
           "* 1 FETCH (BODY[HEADER.FIELDS.NOT (b)] {19}\r\nA: 1\r\nnot a field\r\n)\r\n");
 }
 
-TEST_CASE("NUL bytes go out as 0x80, which a literal may carry") {
-    CHECK(to_wire(std::string_view("a\0b\n", 4)) ==
-          "a\x80"
-          "b\r\n");
+TEST_CASE("NUL bytes go out as 0x80 in a literal, and as themselves in BINARY's literal8") {
+    // RFC 3501 9: a literal carries CHAR8, without NUL; RFC 3516 4.2: a
+    // literal8 carries any byte, which is what BINARY is for.
+    const std::string message("Content-Transfer-Encoding: binary\n\na\0b\n", 39);
+    store::MimePart root;
+    root.type = "application";
+    root.subtype = "octet-stream";
+    root.encoding = "binary";
+    root.header = store::PartRange{0, 35, 0, 37, 2};
+    root.body = store::PartRange{35, 4, 37, 5, 1};
+    store::MessageInfo info;
+    FetchedMessage fetched{1, &info, &root, message};
+    FetchItem body = section({1});
+    CHECK(render_fetch(fetched, std::vector<FetchItem>{body}, false) ==
+          "* 1 FETCH (BODY[1] {5}\r\na\x80"
+          "b\r\n)\r\n");
+    FetchItem binary;
+    binary.kind = FetchItem::Kind::Binary;
+    binary.section.part = {1};
+    CHECK(render_fetch(fetched, std::vector<FetchItem>{binary}, false) ==
+          std::string("* 1 FETCH (BINARY[1] ~{5}\r\na\0b\r\n)\r\n", 35));
 }
 
 TEST_CASE("an empty multipart has one empty part, as its BODYSTRUCTURE shows") {
