@@ -249,39 +249,6 @@ void Session::State::resume() {
     }
 }
 
-void Session::State::cmd_idle(const Command& command) {
-    raw_wait = RawLineWait::IdleDone;
-    raw_wait_tag = command.tag;
-    reader.expect_raw_line();
-    send("+ idling\r\n");
-    schedule_idle_poll(++idle_generation);
-}
-
-void Session::State::schedule_idle_poll(uint64_t generation) {
-    // RFC 2177: new messages are reported while idling. An import runs in
-    // another process, so the folder is looked at every second.
-    if (!std::holds_alternative<Selected>(state)) {
-        return;
-    }
-    host.after(kIdlePollInterval, [this, generation] {
-        auto still_idling = [this, generation] {
-            return raw_wait == RawLineWait::IdleDone && generation == idle_generation;
-        };
-        if (!still_idling()) {
-            return;
-        }
-        if (waiting) {
-            schedule_idle_poll(generation);
-            return;
-        }
-        refresh_selected([this, generation, still_idling] {
-            if (still_idling()) {
-                schedule_idle_poll(generation);
-            }
-        });
-    });
-}
-
 Session::Session(SessionContext& context, SessionHost& host, ConnectionInfo connection)
     : state_(std::make_unique<State>(context, host, std::move(connection))) {}
 

@@ -1,5 +1,6 @@
 // The session's private state, shared by the files that implement its
-// command groups (session.cpp, session_auth.cpp, session_mailbox.cpp).
+// command groups (session.cpp, session_auth.cpp, session_list.cpp, session_select.cpp,
+// session_fetch.cpp, session_search.cpp).
 #pragma once
 
 #include <functional>
@@ -126,7 +127,8 @@ struct Session::State {
     void verify_login(const std::string& tag, std::string login, std::string password);
     void log_in(const std::string& tag, auth::Identity identity);
 
-    // ---- commands (session_mailbox.cpp) ----
+    // ---- commands (session_list.cpp, session_select.cpp, session_fetch.cpp,
+    // session_search.cpp) ----
     void cmd_select(const Command& command, const SelectCommand& select);
     void cmd_list(const Command& command, const ListCommand& list);
     void cmd_lsub(const Command& command, const LsubCommand& lsub);
