@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "protocol/fetch_structure.h"
 #include "protocol/imap_date.h"
 #include "protocol/response.h"

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <array>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "protocol/grammar_commands.h"
 
 namespace vellum::protocol {

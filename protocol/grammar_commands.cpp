@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <array>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "protocol/grammar_commands.h"
 #include "protocol/grammar_values.h"
 

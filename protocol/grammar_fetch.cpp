@@ -6,7 +6,7 @@
 // directly after the list. read_fetch_att puts them back together.
 #include <array>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "protocol/grammar_commands.h"
 #include "protocol/grammar_values.h"
 

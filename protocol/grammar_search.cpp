@@ -2,7 +2,7 @@
 // RFC 7162 MODSEQ), SORT and THREAD (RFC 5256), which share the search keys.
 #include <array>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "protocol/grammar_commands.h"
 #include "protocol/grammar_values.h"
 

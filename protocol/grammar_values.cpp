@@ -4,7 +4,7 @@
 #include <array>
 #include <charconv>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 
 namespace vellum::protocol {
 namespace {

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 
 namespace vellum::protocol {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "protocol/mailbox_pattern.h"
 
 namespace vellum::protocol {
@@ -90,7 +90,7 @@ FolderContents load_folder(store::Archive& archive, const auth::Identity& who,
     }
     contents.folder = *folder;
     if (with_messages && folder->id != 0) {
-        auto messages = archive.messages(folder->id);
+        auto messages = archive.messages(folder->id, who.user);
         if (!messages) {
             contents.error = messages.error();
             return contents;

@@ -1,6 +1,6 @@
 #include "protocol/mailbox_pattern.h"
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 
 #include <algorithm>
 #include <vector>

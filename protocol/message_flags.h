@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "store/archive.h"
 
 namespace vellum::protocol {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "protocol/argument.h"
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "protocol/grammar.h"
 #include "protocol/grammar_values.h"
 #include "protocol/literal_tail.h"

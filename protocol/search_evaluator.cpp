@@ -5,7 +5,7 @@
 #include <optional>
 #include <unordered_map>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "protocol/message_flags.h"
 #include "protocol/message_set.h"
 #include "store/decode_rfc2047.h"

@@ -4,7 +4,7 @@
 #include <array>
 #include <optional>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "protocol/session_state.h"
 
 namespace vellum::protocol {

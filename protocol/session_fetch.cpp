@@ -10,7 +10,7 @@
 
 #include <algorithm>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "protocol/fetch_response.h"
 #include "protocol/message_set.h"
 #include "protocol/session_state.h"

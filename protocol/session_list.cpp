@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <map>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "protocol/mailbox_access.h"
 #include "protocol/mailbox_pattern.h"
 #include "protocol/message_flags.h"

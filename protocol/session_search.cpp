@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "protocol/search_evaluator.h"
 #include "protocol/session_state.h"
 #include "protocol/sort_thread.h"

@@ -71,7 +71,7 @@ void Session::State::refresh_selected(std::function<void()> then) {
     using Grown = Result<std::optional<Refreshed>, std::string>;
     in_background<Grown>(
         [archive = archive, user = selected->mailbox.owner, name = selected->mailbox.folder.name,
-         known = selected->mailbox.exists()]() -> Grown {
+         viewer = selected->identity.user, known = selected->mailbox.exists()]() -> Grown {
             auto folder = archive->folder(user, name);
             if (!folder) {
                 return fail(folder.error());
@@ -79,7 +79,7 @@ void Session::State::refresh_selected(std::function<void()> then) {
             if (!*folder || (*folder)->messages <= known) {
                 return std::optional<Refreshed>();
             }
-            auto messages = archive->messages((*folder)->id);
+            auto messages = archive->messages((*folder)->id, viewer);
             if (!messages) {
                 return fail(messages.error());
             }

@@ -5,7 +5,7 @@
 #include <numeric>
 #include <optional>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "protocol/base_subject.h"
 #include "protocol/thread_algorithms.h"
 #include "protocol/thread_message_ids.h"

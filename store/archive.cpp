@@ -10,6 +10,7 @@
 #include "store/index_fields.h"
 #include "store/index_schema.h"
 #include "store/search_text.h"
+#include "store/user_state.h"
 
 namespace vellum::store {
 namespace {
@@ -24,11 +25,16 @@ constexpr const char* kFolderSql = R"sql(
            special_use
     FROM folders WHERE user = ? AND name = ?)sql";
 
+// A user's own flags replace the archived ones; their modseq is newer.
 constexpr const char* kMessagesSql = R"sql(
-    SELECT m.uid, m.internal_date, m.internal_zone_minutes, c.wire_size, m.flags, m.modseq,
-           c.hash
+    SELECT m.uid, m.internal_date, m.internal_zone_minutes, c.wire_size,
+           coalesce(u.flags, m.flags), max(m.modseq, coalesce(u.modseq, 0)), c.hash
     FROM messages m JOIN contents c ON c.id = m.content_id
-    WHERE m.folder_id = ? ORDER BY m.uid)sql";
+    LEFT JOIN user_flags u ON u.user = ?2 AND u.folder_id = m.folder_id AND u.uid = m.uid
+    WHERE m.folder_id = ?1 ORDER BY m.uid)sql";
+
+constexpr const char* kSubscriptionsSql =
+    "SELECT mailbox, subscribed FROM subscriptions WHERE user = ? ORDER BY mailbox";
 
 constexpr const char* kContentSql = R"sql(
     SELECT data, raw_size, text_size, structure_size, fields_size, sent_date, sent_zone_minutes
@@ -82,26 +88,11 @@ FolderInfo folder_from_row(const sqlite::Statement& row) {
     return folder;
 }
 
-std::vector<std::string> split_flags(std::string_view flags) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (start < flags.size()) {
-        size_t end = flags.find(' ', start);
-        if (end == std::string_view::npos) {
-            end = flags.size();
-        }
-        if (end > start) {
-            out.emplace_back(flags.substr(start, end - start));
-        }
-        start = end + 1;
-    }
-    return out;
-}
-
 class IndexArchive final : public Archive {
 public:
     explicit IndexArchive(const std::filesystem::path& instance_dir)
         : pool_(index_file(instance_dir)),
+          writer_(index_file(instance_dir)),
           dictionaries_([this](uint32_t id) { return read_dictionary(id); }) {}
 
     Result<std::vector<FolderInfo>, std::string> folders(std::string_view user) override {
@@ -131,10 +122,11 @@ public:
         return out;
     }
 
-    Result<std::vector<MessageInfo>, std::string> messages(int64_t folder_id) override {
+    Result<std::vector<MessageInfo>, std::string> messages(int64_t folder_id,
+                                                           std::string_view viewer) override {
         std::vector<MessageInfo> out;
         auto done = with_statement(kMessagesSql, [&](sqlite::Statement& query) {
-            query.bind(1, folder_id);
+            query.bind(1, folder_id).bind(2, index_user_key(viewer));
             return for_each_row(query, [&](const sqlite::Statement& row) {
                 MessageInfo message;
                 message.uid = static_cast<uint32_t>(row.integer(0));
@@ -240,6 +232,31 @@ public:
         return out;
     }
 
+    Result<FlagUpdateResult, std::string> update_flags(std::string_view viewer, int64_t folder_id,
+                                                       const std::vector<uint32_t>& uids,
+                                                       const FlagUpdate& update) override {
+        return writer_.update_flags(viewer, folder_id, uids, update);
+    }
+
+    Result<std::vector<Subscription>, std::string> subscriptions(std::string_view viewer) override {
+        std::vector<Subscription> out;
+        auto done = with_statement(kSubscriptionsSql, [&](sqlite::Statement& query) {
+            query.bind(1, index_user_key(viewer));
+            return for_each_row(query, [&](const sqlite::Statement& row) {
+                out.push_back({std::string(row.text(0)), row.integer(1) != 0});
+            });
+        });
+        if (!done) {
+            return fail(done.error());
+        }
+        return out;
+    }
+
+    Status<std::string> set_subscription(std::string_view viewer, std::string_view mailbox,
+                                         bool subscribed) override {
+        return writer_.set_subscription(viewer, mailbox, subscribed);
+    }
+
 private:
     // On a connection of its own: the one reading the frame is in the middle
     // of its statement. It sees the frame's dictionary all the same, as
@@ -306,6 +323,7 @@ private:
     }
 
     IndexConnectionPool pool_;
+    UserStateWriter writer_;
     DictionaryCache dictionaries_;
 };
 

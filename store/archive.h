@@ -39,6 +39,39 @@ struct MessageInfo {
     std::string content_hash;  // SHA-256, lowercase hex
 };
 
+// A user's own flags on one message. The archive keeps the flags a message
+// was imported with; each user who reads the folder starts from those and
+// records their own changes beside them, never in the message.
+struct FlagState {
+    uint32_t uid = 0;
+    std::vector<std::string> flags;
+    uint64_t modseq = 0;
+};
+
+// One STORE (RFC 3501 6.4.6) of a user's flags, with RFC 7162 UNCHANGEDSINCE.
+struct FlagUpdate {
+    enum class Mode { Replace, Add, Remove };
+    Mode mode = Mode::Replace;
+    std::vector<std::string> flags;  // compared case-insensitively
+    std::optional<uint64_t> unchanged_since;
+};
+
+struct FlagUpdateResult {
+    // Every message the update applied to, as it stands after it; a message
+    // whose flags did not change keeps its modseq.
+    std::vector<FlagState> states;
+    // The UIDs UNCHANGEDSINCE protected: changed since, so left as they are.
+    std::vector<uint32_t> modified;
+};
+
+// A user's subscription to a mailbox name as the user sees it (RFC 3501
+// 6.3.6). Every folder counts as subscribed until the user unsubscribes it,
+// so a row says either "unsubscribed" or "subscribed though not a folder".
+struct Subscription {
+    std::string mailbox;
+    bool subscribed = true;
+};
+
 class Archive {
 public:
     // Opens DATA/instances/<id>/ (creating nothing: an instance without
@@ -51,8 +84,11 @@ public:
     virtual Result<std::vector<FolderInfo>, std::string> folders(std::string_view user) = 0;
     virtual Result<std::optional<FolderInfo>, std::string> folder(std::string_view user,
                                                                   std::string_view name) = 0;
-    // Every message of a folder in ascending UID order.
-    virtual Result<std::vector<MessageInfo>, std::string> messages(int64_t folder_id) = 0;
+    // Every message of a folder in ascending UID order, with the flags and
+    // modseq `viewer` sees: their own once they changed them, as archived
+    // before. An empty viewer gets the flags as archived.
+    virtual Result<std::vector<MessageInfo>, std::string> messages(int64_t folder_id,
+                                                                   std::string_view viewer) = 0;
     // The original bytes, exactly as imported.
     virtual Result<std::string, std::string> message_bytes(std::string_view content_hash) = 0;
     virtual Result<MimePart, std::string> structure(std::string_view content_hash) = 0;
@@ -66,6 +102,20 @@ public:
     virtual Result<std::vector<uint32_t>, std::string> search_text(int64_t folder_id,
                                                                    std::string_view needle,
                                                                    bool body_only) = 0;
+
+    // ---- the users' own state: never a change to archived mail ----
+    // Applies `update` to `viewer`'s flags on the folder's messages `uids`
+    // (ascending; UIDs the folder lacks are skipped). The changed messages
+    // get one new modseq, above the folder's HIGHESTMODSEQ, which rises to it.
+    virtual Result<FlagUpdateResult, std::string> update_flags(std::string_view viewer,
+                                                               int64_t folder_id,
+                                                               const std::vector<uint32_t>& uids,
+                                                               const FlagUpdate& update) = 0;
+    // The user's subscriptions that differ from "every folder subscribed".
+    virtual Result<std::vector<Subscription>, std::string> subscriptions(
+        std::string_view viewer) = 0;
+    virtual Status<std::string> set_subscription(std::string_view viewer, std::string_view mailbox,
+                                                 bool subscribed) = 0;
 };
 
 }  // namespace vellum::store

@@ -3,26 +3,11 @@
 #include <array>
 #include <vector>
 
+#include "common/ascii.h"
 #include "store/search_text.h"
 
 namespace vellum::store {
 namespace {
-
-char ascii_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
 
 // RFC 3501 5.1.3: base64 with "," for "/", no padding.
 int modified_base64_value(char c) {
@@ -125,8 +110,7 @@ std::string canonical_folder_name(std::string_view name) {
             if (!out.empty()) {
                 out += '/';
             }
-            out += (out.empty() && equals_ignoring_case(level, "INBOX")) ? "INBOX"
-                                                                         : std::string(level);
+            out += (out.empty() && ascii_iequals(level, "INBOX")) ? "INBOX" : std::string(level);
         }
         start = end + 1;
     }

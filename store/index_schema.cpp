@@ -95,6 +95,32 @@ CREATE TABLE dictionaries (
     R"sql(
 INSERT INTO text_index (text_index, rank) VALUES ('pgsz', 8000);
 )sql",
+    // 3 -> 4: the users' own state, written by the server. It never changes
+    // archived mail: a user's flags on a message replace, for that user
+    // only, the flags it was archived with (a row exists once they changed
+    // them), and a STORE raises folders.highest_modseq so that CONDSTORE
+    // clients see it (RFC 7162 3.1: one counter per mailbox for private
+    // and shared changes alike).
+    R"sql(
+CREATE TABLE user_flags (
+    user TEXT NOT NULL,
+    folder_id INTEGER NOT NULL REFERENCES folders (id),
+    uid INTEGER NOT NULL,
+    flags TEXT NOT NULL,
+    modseq INTEGER NOT NULL,
+    PRIMARY KEY (user, folder_id, uid)
+) WITHOUT ROWID;
+
+-- Every folder counts as subscribed until its user unsubscribes; a row is
+-- either such an unsubscription (subscribed = 0) or a subscription to a name
+-- that is no folder (yet). `mailbox` is the name as the user sees it.
+CREATE TABLE subscriptions (
+    user TEXT NOT NULL,
+    mailbox TEXT NOT NULL,
+    subscribed INTEGER NOT NULL,
+    PRIMARY KEY (user, mailbox)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

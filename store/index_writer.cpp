@@ -7,6 +7,7 @@
 
 #include "store/folder_names.h"
 #include "store/index_schema.h"
+#include "store/user_state.h"
 
 namespace vellum::store {
 namespace {
@@ -20,17 +21,6 @@ struct FolderState {
     int64_t wire_bytes = 0;
     bool changed = false;
 };
-
-std::string join_flags(const std::vector<std::string>& flags) {
-    std::string out;
-    for (const std::string& flag : flags) {
-        if (!out.empty()) {
-            out += ' ';
-        }
-        out += flag;
-    }
-    return out;
-}
 
 // The statements of one batch, prepared once per batch.
 struct BatchStatements {

@@ -1,7 +1,7 @@
 // The commands without search keys or fetch attributes.
 #include <doctest/doctest.h>
 
-#include "protocol/ascii.h"
+#include "common/ascii.h"
 #include "reader_harness.h"
 
 namespace vellum::protocol {

@@ -47,7 +47,8 @@ public:
                                                                  std::string_view) override {
         return std::optional<store::FolderInfo>{};
     }
-    Result<std::vector<store::MessageInfo>, std::string> messages(int64_t) override {
+    Result<std::vector<store::MessageInfo>, std::string> messages(int64_t,
+                                                                  std::string_view) override {
         return messages_;
     }
     Result<std::string, std::string> message_bytes(std::string_view) override {
@@ -70,6 +71,17 @@ public:
     Result<std::vector<uint32_t>, std::string> search_text(int64_t, std::string_view,
                                                            bool) override {
         return std::vector<uint32_t>{};
+    }
+    Result<store::FlagUpdateResult, std::string> update_flags(std::string_view, int64_t,
+                                                              const std::vector<uint32_t>&,
+                                                              const store::FlagUpdate&) override {
+        return fail(std::string("read-only"));
+    }
+    Result<std::vector<store::Subscription>, std::string> subscriptions(std::string_view) override {
+        return std::vector<store::Subscription>{};
+    }
+    Status<std::string> set_subscription(std::string_view, std::string_view, bool) override {
+        return fail(std::string("read-only"));
     }
 
     int structure_reads = 0;

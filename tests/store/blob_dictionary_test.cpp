@@ -126,7 +126,7 @@ void check_inbox(Archive& archive, const std::map<std::string, std::string>& exp
     auto inbox = archive.folder("jon", "INBOX");
     REQUIRE(inbox);
     REQUIRE(*inbox);
-    auto messages = archive.messages((*inbox)->id);
+    auto messages = archive.messages((*inbox)->id, "");
     REQUIRE(messages);
     CHECK(messages->size() == expected.size());
     for (const MessageInfo& message : *messages) {
@@ -247,10 +247,13 @@ TEST_CASE("blob dictionary: an archive from before dictionaries is migrated and 
     Fixture f;
     CHECK(f.import(0, 150, 0) == 150);
     {
-        // Make it what the previous release wrote: schema 1, no table.
+        // Make it what the release before dictionaries wrote: schema 1, none
+        // of the tables later migrations add.
         auto db = sqlite::open_connection(index_file(f.instance), 1000);
         REQUIRE(db);
-        REQUIRE(sqlite::execute(db->get(), "DROP TABLE dictionaries; PRAGMA user_version = 1"));
+        REQUIRE(sqlite::execute(db->get(),
+                                "DROP TABLE dictionaries; DROP TABLE user_flags; "
+                                "DROP TABLE subscriptions; PRAGMA user_version = 1"));
     }
     {
         auto writer = IndexWriter::open(f.instance);

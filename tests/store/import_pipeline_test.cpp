@@ -55,7 +55,7 @@ TEST_CASE("import: .eml directory to INBOX, exact bytes, dedup on re-import") {
     REQUIRE(*inbox);
     CHECK((*inbox)->messages == 2);
     CHECK((*inbox)->uid_next == 3);
-    auto messages = (*archive)->messages((*inbox)->id);
+    auto messages = (*archive)->messages((*inbox)->id, "");
     REQUIRE(messages);
     REQUIRE(messages->size() == 2);
     CHECK((*messages)[0].uid == 1);
@@ -83,7 +83,7 @@ TEST_CASE("import: mbox to its stem's folder with flags and From-line dates") {
     REQUIRE(folder);
     REQUIRE(*folder);
     CHECK((*folder)->special_use == "\\Sent");
-    auto messages = (*archive)->messages((*folder)->id);
+    auto messages = (*archive)->messages((*folder)->id, "");
     REQUIRE(messages);
     REQUIRE(messages->size() == 2);
     CHECK((*messages)[0].internal_date == 820631134);

@@ -1,14 +1,19 @@
-// Case-insensitive ASCII helpers for IMAP keywords (RFC 3501 section 9:
-// keywords are case-insensitive), independent of the C locale.
+// Case-insensitive ASCII helpers, independent of the C locale: IMAP
+// keywords and flags (RFC 3501 section 9 and 2.3.2) and header field names
+// compare this way.
 #pragma once
 
 #include <string>
 #include <string_view>
 
-namespace vellum::protocol {
+namespace vellum {
 
 constexpr char ascii_upper(char c) {
     return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+constexpr char ascii_lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 constexpr bool ascii_iequals(std::string_view a, std::string_view b) {
@@ -39,4 +44,4 @@ constexpr bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
 
-}  // namespace vellum::protocol
+}  // namespace vellum
