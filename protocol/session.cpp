@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
 #include "protocol/session_state.h"
 
 namespace vellum::protocol {
@@ -98,6 +99,32 @@ std::string Session::State::capabilities() const {
     return caps;
 }
 
+void Session::State::cmd_enable(const Command& command, const EnableCommand& enable) {
+    const std::string advertised = " " + capabilities() + " ";
+    std::string enabled_now;
+    for (const std::string& name : enable.capabilities) {
+        const std::string upper = ascii_uppercase(name);
+        // RFC 5161 3.1: names the server does not advertise are ignored.
+        if (advertised.find(" " + upper + " ") == std::string::npos) {
+            continue;
+        }
+        bool* flag = upper == "CONDSTORE"     ? &enabled.condstore
+                     : upper == "QRESYNC"     ? &enabled.qresync
+                     : upper == "UTF8=ACCEPT" ? &enabled.utf8_accept
+                                              : nullptr;
+        if (flag == nullptr || *flag) {
+            continue;  // not one that needs enabling, or already on
+        }
+        *flag = true;
+        if (upper == "QRESYNC") {
+            enabled.condstore = true;  // RFC 7162 3.2.3
+        }
+        enabled_now += " " + upper;
+    }
+    untagged("ENABLED" + enabled_now);
+    tagged(command.tag, Status::Ok, "", "ENABLE completed");
+}
+
 void Session::State::process_input() {
     while (!waiting && !std::holds_alternative<LoggedOut>(state)) {
         size_t consumed = 0;
@@ -173,10 +200,7 @@ void Session::State::dispatch(Command&& command) {
             } else if constexpr (std::is_same_v<T, AuthenticateCommand>) {
                 cmd_authenticate(command, body);
             } else if constexpr (std::is_same_v<T, EnableCommand>) {
-                // RFC 5161 3.1: extensions the server does not know are
-                // ignored; none of ours needs enabling yet.
-                untagged("ENABLED");
-                tagged(tag, Status::Ok, "", "ENABLE completed");
+                cmd_enable(command, body);
             } else if constexpr (std::is_same_v<T, NamespaceCommand>) {
                 cmd_namespace(command);
             } else if constexpr (std::is_same_v<T, SelectCommand>) {

@@ -66,6 +66,13 @@ struct Session::State {
     // Each IDLE gets a new number; a poll scheduled by an earlier one stops.
     uint64_t idle_generation = 0;
     static constexpr std::chrono::milliseconds kIdlePollInterval{1000};
+    // RFC 5161 ENABLE, and what enables an extension implicitly (RFC 7162
+    // 3.1: a CONDSTORE-enabling command). Lasts for the connection.
+    struct Enabled {
+        bool condstore = false;
+        bool qresync = false;      // implies condstore
+        bool utf8_accept = false;  // RFC 6855: mailbox names and strings in UTF-8
+    } enabled;
     unsigned login_failures = 0;
     bool tls_active = false;
     // The logged-in user's instance archive, opened at login.
@@ -118,6 +125,9 @@ struct Session::State {
                std::holds_alternative<Selected>(state);
     }
     const auth::Identity& identity() const;
+    // ENABLE: turns on the extensions named (advertised ones only, RFC 5161
+    // 3.1) and answers with those it turned on.
+    void cmd_enable(const Command& command, const EnableCommand& enable);
 
     // ---- commands (session_auth.cpp) ----
     void cmd_starttls(const Command& command);
