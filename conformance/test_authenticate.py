@@ -15,7 +15,7 @@ class AuthenticatePlain(ServerTestCase):
         self.reset_throttle()
 
     def assertAuthenticated(self, conn):
-        self.expect(conn, "z", "SELECT INBOX", "OK", "READ-ONLY",
+        self.expect(conn, "z", "SELECT INBOX", "OK", "READ-WRITE",
                     msg="SELECT after a successful AUTHENTICATE")
 
     def assertNotAuthenticated(self, conn):

@@ -103,7 +103,7 @@ class CapabilitiesWithPlaintextAuth(ServerTestCase):
         conn = self.plain()
         _, status = conn.command("a", f"LOGIN {quote(JD_LOGIN)} {quote(JD_PASSWORD)}")
         self.assertStatus(conn, status, "OK")
-        self.expect(conn, "b", "SELECT INBOX", "OK", "READ-ONLY")
+        self.expect(conn, "b", "SELECT INBOX", "OK", "READ-WRITE")
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ class Literals(ServerTestCase):
         conn.send_bytewise(literal_login_bytes(JD_LOGIN, JD_PASSWORD, non_sync=True))
         _, status = conn.read_until_tagged("a")
         self.assertStatus(conn, status, "OK")
-        self.expect(conn, "b", "SELECT INBOX", "OK", "READ-ONLY")
+        self.expect(conn, "b", "SELECT INBOX", "OK", "READ-WRITE")
 
     def test_synchronizing_login_byte_by_byte(self):
         conn = self.plain()
@@ -118,7 +118,7 @@ class Literals(ServerTestCase):
         self.assertTrue(conn.read_line().startswith("+"), conn.describe())
         conn.send(b"INBOX\r\n")
         _, status = conn.read_until_tagged("b")
-        self.assertStatus(conn, status, "OK", "READ-ONLY")
+        self.assertStatus(conn, status, "OK", "READ-WRITE")
 
     def test_literal8_where_a_literal_is_expected_is_bad(self):
         # RFC 3516: literal8 "~{n}" is only valid in APPEND/BINARY contexts.

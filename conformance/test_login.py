@@ -25,7 +25,7 @@ class Login(ServerTestCase):
         conn, status = self.login_status(login, password)
         self.assertStatus(conn, status, "OK", msg=f"LOGIN {login}")
         # Now authenticated: SELECT is valid.
-        self.expect(conn, "b", "SELECT INBOX", "OK", "READ-ONLY")
+        self.expect(conn, "b", "SELECT INBOX", "OK", "READ-WRITE")
 
     def assertLoginFails(self, login, password):
         conn, status = self.login_status(login, password)

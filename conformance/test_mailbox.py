@@ -47,7 +47,8 @@ class Mailboxes(ServerTestCase):
     def test_select_inbox(self):
         conn = self.logged_in()
         untagged, status = conn.command("a", "SELECT INBOX")
-        self.assertStatus(conn, status, "OK", "READ-ONLY")
+        # The user's own flags can change (RFC 3501 6.3.1: READ-WRITE).
+        self.assertStatus(conn, status, "OK", "READ-WRITE")
         self.assertIn("* 0 EXISTS", untagged, conn.describe())
         # RFC 3501 6.3.1: FLAGS, EXISTS, RECENT, UIDVALIDITY are required.
         self.assertTrue([l for l in untagged if l.startswith("* FLAGS (")], conn.describe())
@@ -60,7 +61,7 @@ class Mailboxes(ServerTestCase):
     def test_select_is_case_insensitive_for_inbox(self):
         # RFC 3501 5.1: INBOX is case-insensitive.
         conn = self.logged_in()
-        self.expect(conn, "a", "SELECT inbox", "OK", "READ-ONLY")
+        self.expect(conn, "a", "SELECT inbox", "OK", "READ-WRITE")
         self.expect(conn, "b", 'EXAMINE "InBox"', "OK", "READ-ONLY")
 
     def test_select_unknown_folder(self):
@@ -179,7 +180,7 @@ class Mailboxes(ServerTestCase):
         conn = self.logged_in(ACME_LOGIN, ACME_PASSWORD, name="acme")
         untagged = self.expect(conn, "a", 'LIST "" "*"', "OK")
         self.assertEqual(untagged, ['* LIST (\\HasNoChildren) "/" INBOX'], conn.describe())
-        self.expect(conn, "b", "SELECT INBOX", "OK", "READ-ONLY")
+        self.expect(conn, "b", "SELECT INBOX", "OK", "READ-WRITE")
 
 
 if __name__ == "__main__":

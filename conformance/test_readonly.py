@@ -1,7 +1,8 @@
 """The archive is read-only: every command that would change it is refused
 with NO [CANNOT], never BAD (RFC 3501 7.1.2 / 7.1.3, RFC 5530 CANNOT), and
 APPEND's message literal is refused without being requested
-(RFC 3501 6.3.11 and 7.5, RFC 7888)."""
+(RFC 3501 6.3.11 and 7.5, RFC 7888). A user's own flags are not the
+archive: STORE changes them, except \Deleted, for nothing is ever removed."""
 
 import unittest
 
@@ -28,8 +29,8 @@ class ReadOnly(ServerTestCase):
     def test_message_changes_are_refused(self):
         conn = self.selected()
         for number, command in enumerate([
-            "UID STORE 1:* +FLAGS (\\Seen)",
             "UID STORE 1:* FLAGS.SILENT (\\Deleted)",
+            "STORE 1 +FLAGS (\\Seen \\Deleted)",
             "UID COPY 1:* INBOX",
             "UID MOVE 1:* INBOX",
             "EXPUNGE",
@@ -122,10 +123,12 @@ class ReadOnly(ServerTestCase):
         self.assertEqual((status.tag, status.status), ("a", "BAD"), conn.describe())
         self.expect(conn, "b", "NOOP", "OK")
 
-    def test_examine_and_select_are_read_only(self):
+    def test_select_is_read_write_for_flags_examine_read_only(self):
+        # RFC 3501 6.3.1/6.3.2: SELECT may change the user's flags, EXAMINE not.
         conn = self.logged_in()
-        self.expect(conn, "a", "SELECT INBOX", "OK", "READ-ONLY")
+        self.expect(conn, "a", "SELECT INBOX", "OK", "READ-WRITE")
         self.expect(conn, "b", "EXAMINE INBOX", "OK", "READ-ONLY")
+        self.expect(conn, "c", "STORE 1 +FLAGS (\\Seen)", "NO", "READ-ONLY")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ class StartTls(ServerTestCase):
         conn = self.starttls()
         _, status = conn.command("a", f"LOGIN {quote(JD_LOGIN)} {quote(JD_PASSWORD)}")
         self.assertStatus(conn, status, "OK")
-        self.expect(conn, "b", "SELECT INBOX", "OK", "READ-ONLY")
+        self.expect(conn, "b", "SELECT INBOX", "OK", "READ-WRITE")
         self.expect(conn, "c", "LOGOUT", "OK")
 
     def test_pipelined_command_after_starttls_is_discarded(self):

@@ -2,7 +2,7 @@
 harness client, each answer checked against RFC 3501 and the extensions:
 
     capability / authenticate PLAIN (SASL-IR) / ID / ENABLE CONDSTORE /
-    NAMESPACE / LIST "" "*" / LSUB "" "*" / SELECT "INBOX" /
+    NAMESPACE / LIST "" "*" / LSUB "" "*" / SELECT "INBOX" (CONDSTORE) /
     UID fetch 1:* (FLAGS) / UID fetch n:* (UID RFC822.SIZE FLAGS
     BODY.PEEK[HEADER.FIELDS (...)]) / IDLE ... DONE / logout
 
@@ -138,7 +138,6 @@ class ThunderbirdReplay(h.ArchiveServerTestCase):
         caps = self.capability_command(conn, "1")
         for cap in ("IMAP4REV1", "SASL-IR", "AUTH=PLAIN"):
             self.assertIn(cap, caps)
-        self.assertNotIn("CONDSTORE", caps)
 
         # 2 authenticate PLAIN with the initial response (SASL-IR)
         untagged, status = conn.command(
@@ -150,7 +149,7 @@ class ThunderbirdReplay(h.ArchiveServerTestCase):
         else:
             caps = self.capability_command(conn, "2a")
         self.assertNotIn("LOGINDISABLED", caps)
-        for cap in ("IMAP4REV1", "ID", "ENABLE", "IDLE", "NAMESPACE", "LITERAL+"):
+        for cap in ("IMAP4REV1", "ID", "ENABLE", "IDLE", "NAMESPACE", "LITERAL+", "CONDSTORE"):
             self.assertIn(cap, caps)
 
         # 3 ID: exactly one * ID response (RFC 2971 3.1), NIL or a list of pairs
@@ -162,10 +161,9 @@ class ThunderbirdReplay(h.ArchiveServerTestCase):
             self.assertIsInstance(id_value, list)
             self.assertEqual(len(id_value) % 2, 0, ids[0])
 
-        # 4 ENABLE CONDSTORE: not offered, so nothing is enabled; the ENABLED
-        # response is still sent (RFC 5161 3.1), and empty.
+        # 4 ENABLE CONDSTORE (RFC 5161 3.1, RFC 7162 3.1): enabled, and said so.
         untagged, _ = self.ok(conn, "4", "ENABLE CONDSTORE")
-        self.assertEqual(untagged, ["* ENABLED"])
+        self.assertEqual(untagged, ["* ENABLED CONDSTORE"])
 
         # 5 NAMESPACE (RFC 2342 5): personal namespace "" with "/"
         untagged, _ = self.ok(conn, "5", "NAMESPACE")
@@ -190,10 +188,19 @@ class ThunderbirdReplay(h.ArchiveServerTestCase):
             self.assertIsNotNone(match, line)
             self.assertIn(Parser(match.group(2)).value(), listed, line)
 
-        # 8 SELECT "INBOX" (RFC 3501 6.3.1): FLAGS, EXISTS, RECENT, UIDVALIDITY,
-        # UIDNEXT; READ-ONLY since the archive cannot change.
-        untagged, status = self.ok(conn, "8", 'select "INBOX"')
-        self.assertEqual(status.code_atom, "READ-ONLY", status.line)
+        # 8 SELECT "INBOX" (CONDSTORE) (RFC 3501 6.3.1): FLAGS, EXISTS, RECENT,
+        # UIDVALIDITY, UIDNEXT; READ-WRITE, for the user's own flags may
+        # change; HIGHESTMODSEQ once CONDSTORE is on (RFC 7162 3.1.2.1).
+        untagged, status = self.ok(conn, "8", 'select "INBOX" (CONDSTORE)')
+        self.assertEqual(status.code_atom, "READ-WRITE", status.line)
+        highest = [int(m.group(1)) for l in untagged
+                   if (m := re.match(r"^\* OK \[HIGHESTMODSEQ (\d+)\]", l))]
+        self.assertEqual(len(highest), 1, untagged)
+        self.assertGreaterEqual(highest[0], len(self.inbox), untagged)
+        permanent = [l for l in untagged if l.startswith("* OK [PERMANENTFLAGS (")]
+        self.assertEqual(len(permanent), 1, untagged)
+        self.assertIn("\\*", permanent[0])
+        self.assertNotIn("\\Deleted", permanent[0])
         self.assertIn(f"* {len(self.inbox)} EXISTS", untagged)
         self.assertTrue(any(re.match(r"^\* \d+ RECENT$", l) for l in untagged), untagged)
         self.assertTrue(any(re.match(r"^\* FLAGS \(.*\)$", l) for l in untagged), untagged)

@@ -7,6 +7,7 @@
 #include "common/ascii.h"
 #include "protocol/fetch_structure.h"
 #include "protocol/imap_date.h"
+#include "protocol/message_flags.h"
 #include "protocol/response.h"
 #include "store/decode_transfer.h"
 #include "store/structure_lines.h"
@@ -264,16 +265,6 @@ std::string apply_partial(std::string bytes, const std::optional<Partial>& parti
     return bytes.substr(partial->offset, partial->length);
 }
 
-std::string flags_list(const store::MessageInfo& info) {
-    std::string out = "(";
-    for (size_t i = 0; i < info.flags.size(); ++i) {
-        out += (i == 0 ? "" : " ");
-        out += info.flags[i];
-    }
-    out += ')';
-    return out;
-}
-
 }  // namespace
 
 std::optional<std::string> undecodable_part(const FetchedMessage& message,
@@ -351,7 +342,7 @@ std::string render_fetch(const FetchedMessage& message, std::span<const FetchIte
                 item("UID", std::to_string(info.uid));
                 break;
             case FetchItem::Kind::Flags:
-                item("FLAGS", flags_list(info));
+                item("FLAGS", flag_list(info.flags));
                 break;
             case FetchItem::Kind::InternalDate:
                 item("INTERNALDATE",

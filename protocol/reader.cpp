@@ -8,8 +8,8 @@
 #include <optional>
 #include <vector>
 
-#include "protocol/argument.h"
 #include "common/ascii.h"
+#include "protocol/argument.h"
 #include "protocol/grammar.h"
 #include "protocol/grammar_values.h"
 #include "protocol/literal_tail.h"

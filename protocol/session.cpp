@@ -94,7 +94,7 @@ std::string Session::State::capabilities() const {
     } else {
         caps +=
             " NAMESPACE UNSELECT SPECIAL-USE ESEARCH SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES "
-            "BINARY";
+            "BINARY CONDSTORE QRESYNC";
     }
     return caps;
 }
@@ -102,6 +102,7 @@ std::string Session::State::capabilities() const {
 void Session::State::cmd_enable(const Command& command, const EnableCommand& enable) {
     const std::string advertised = " " + capabilities() + " ";
     std::string enabled_now;
+    bool condstore_now = false;
     for (const std::string& name : enable.capabilities) {
         const std::string upper = ascii_uppercase(name);
         // RFC 5161 3.1: names the server does not advertise are ignored.
@@ -115,14 +116,31 @@ void Session::State::cmd_enable(const Command& command, const EnableCommand& ena
         if (flag == nullptr || *flag) {
             continue;  // not one that needs enabling, or already on
         }
-        *flag = true;
-        if (upper == "QRESYNC") {
-            enabled.condstore = true;  // RFC 7162 3.2.3
-        }
         enabled_now += " " + upper;
+        if (flag == &enabled.condstore) {
+            condstore_now = true;  // enable_condstore() turns it on
+            continue;
+        }
+        *flag = true;
+        // RFC 7162 3.2.3: QRESYNC implies CONDSTORE.
+        condstore_now = condstore_now || flag == &enabled.qresync;
     }
     untagged("ENABLED" + enabled_now);
+    if (condstore_now) {
+        enable_condstore();
+    }
     tagged(command.tag, Status::Ok, "", "ENABLE completed");
+}
+
+void Session::State::enable_condstore() {
+    if (enabled.condstore) {
+        return;
+    }
+    enabled.condstore = true;
+    if (const auto* selected = std::get_if<Selected>(&state)) {
+        untagged(
+            fmt::format("OK [HIGHESTMODSEQ {}] Highest", selected->mailbox.folder.highest_modseq));
+    }
 }
 
 void Session::State::process_input() {
@@ -220,10 +238,11 @@ void Session::State::dispatch(Command&& command) {
                                  std::is_same_v<T, DeleteCommand> ||
                                  std::is_same_v<T, RenameCommand> ||
                                  std::is_same_v<T, AppendCommand> ||
-                                 std::is_same_v<T, StoreCommand> ||
                                  std::is_same_v<T, CopyCommand> ||
                                  std::is_same_v<T, ExpungeCommand>) {
                 tagged(tag, Status::No, "CANNOT", kReadOnlyArchive);
+            } else if constexpr (std::is_same_v<T, StoreCommand>) {
+                cmd_store(command, body);
             } else if constexpr (std::is_same_v<T, CloseCommand>) {
                 cmd_close(command);
             } else if constexpr (std::is_same_v<T, UnselectCommand>) {

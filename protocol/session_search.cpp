@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/ascii.h"
+#include "protocol/message_set.h"
 #include "protocol/search_evaluator.h"
 #include "protocol/session_state.h"
 #include "protocol/sort_thread.h"
@@ -13,21 +14,24 @@ namespace vellum::protocol {
 
 namespace {
 
-// RFC 4731 3.1: ALL is a sequence-set, runs folded into ranges.
-std::string sequence_set_text(const std::vector<uint32_t>& numbers) {
-    std::string text;
-    for (size_t i = 0; i < numbers.size();) {
-        size_t j = i;
-        while (j + 1 < numbers.size() && numbers[j + 1] == numbers[j] + 1) {
-            ++j;
-        }
-        text += (i == 0 ? "" : ",") + std::to_string(numbers[i]);
-        if (j > i) {
-            text += ":" + std::to_string(numbers[j]);
-        }
-        i = j + 1;
+// RFC 7162 3.1.5: a MODSEQ criterion anywhere in the search.
+bool uses_modseq(const SearchKey& key) {
+    return key.kind == SearchKeyKind::ModSeq ||
+           std::any_of(key.children.begin(), key.children.end(), uses_modseq);
+}
+
+// RFC 7162 3.1.6, 3.1.9: the highest modseq of what matched, when the
+// search asked by MODSEQ; "" otherwise or when nothing matched.
+std::string highest_modseq_of(const SearchKey& criteria, const std::vector<uint32_t>& positions,
+                              const std::vector<store::MessageInfo>& messages) {
+    if (!uses_modseq(criteria) || positions.empty()) {
+        return {};
     }
-    return text;
+    uint64_t highest = 0;
+    for (uint32_t position : positions) {
+        highest = std::max(highest, messages[position].modseq);
+    }
+    return std::to_string(highest);
 }
 
 std::string esearch_line(const std::string& tag, bool uid, const std::vector<SearchReturn>& options,
@@ -46,7 +50,7 @@ std::string esearch_line(const std::string& tag, bool uid, const std::vector<Sea
         line += fmt::format(" MAX {}", found.back());
     }
     if (wants(SearchReturn::All) && !found.empty()) {
-        line += " ALL " + sequence_set_text(found);
+        line += " ALL " + format_sequence_set(found);  // RFC 4731 3.1
     }
     if (wants(SearchReturn::Count)) {
         line += fmt::format(" COUNT {}", found.size());
@@ -62,6 +66,9 @@ void Session::State::cmd_search(const Command& command, const SearchCommand& sea
         tagged(command.tag, Status::No, "BADCHARSET (US-ASCII UTF-8)",
                "Supported charsets: US-ASCII, UTF-8");
         return;
+    }
+    if (uses_modseq(search.criteria)) {
+        enable_condstore();  // RFC 7162 3.1
     }
     const SelectedMailbox& mailbox = std::get<Selected>(state).mailbox;
     using Found = Result<std::vector<uint32_t>, std::string>;
@@ -83,15 +90,20 @@ void Session::State::cmd_search(const Command& command, const SearchCommand& sea
                 found.push_back(search.uid && selected != nullptr ? selected->mailbox.uids[position]
                                                                   : position + 1);
             }
+            const std::string modseq =
+                selected != nullptr
+                    ? highest_modseq_of(search.criteria, *positions, *selected->mailbox.messages)
+                    : "";
             if (search.return_options) {
-                untagged(esearch_line(tag, search.uid, *search.return_options, found));
+                untagged(esearch_line(tag, search.uid, *search.return_options, found) +
+                         (modseq.empty() ? "" : " MODSEQ " + modseq));
             } else {
                 std::string line = "SEARCH";
                 for (uint32_t number : found) {
                     line += ' ';
                     line += std::to_string(number);
                 }
-                untagged(line);
+                untagged(modseq.empty() ? line : line + " (MODSEQ " + modseq + ")");
             }
             tagged(tag, Status::Ok, "", name + " completed");
         });
@@ -120,6 +132,9 @@ void Session::State::cmd_sort_or_thread(const Command& command) {
         tagged(command.tag, Status::No, "CANNOT",
                fmt::format("THREAD: unsupported algorithm {}", thread->algorithm));
         return;
+    }
+    if (uses_modseq(sort ? sort->search : thread->search)) {
+        enable_condstore();
     }
     const SelectedMailbox& mailbox = std::get<Selected>(state).mailbox;
     const bool uid = sort ? sort->uid : thread->uid;
@@ -151,7 +166,8 @@ void Session::State::cmd_sort_or_thread(const Command& command) {
                 line += ' ';
                 line += std::to_string(uid ? uids[position] : position + 1);
             }
-            return line;
+            const std::string modseq = highest_modseq_of(sort_command->search, *ordered, *messages);
+            return modseq.empty() ? line : line + " (MODSEQ " + modseq + ")";
         },
         [this, tag = command.tag, name = command.name](Answer&& answer) {
             if (!answer) {

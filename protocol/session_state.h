@@ -28,12 +28,21 @@ struct Authenticated {
 struct SelectedMailbox {
     std::string owner;         // whose archive: the user's own, or a granted one's
     store::FolderInfo folder;  // folder.name is the owner's name for it
+    // EXAMINE: the user's flags cannot be changed either (RFC 3501 6.3.2).
     bool read_only = true;
-    // The folder's messages as of the last SELECT, NOOP or command that
-    // looked: an archive folder only ever grows, so a newer list extends
-    // this one and sequence numbers stay valid.
+    // The folder's messages, with this user's flags, as of the last SELECT,
+    // NOOP or command that looked: an archive folder only ever grows, so a
+    // newer list extends this one and sequence numbers stay valid. Shared
+    // with running FETCH and SEARCH jobs, so never changed in place: a
+    // change of flags makes a new list.
     std::shared_ptr<const std::vector<store::MessageInfo>> messages;
     std::vector<uint32_t> uids;  // ascending, for UID sets
+    // The keywords the FLAGS response named; a new one means a new FLAGS.
+    std::vector<std::string> keywords;
+    // The folder's HIGHESTMODSEQ when `messages` was last read whole: a
+    // higher one means another session (or an import) changed something.
+    // folder.highest_modseq also counts this session's own STOREs.
+    uint64_t synced_modseq = 0;
     uint32_t exists() const { return static_cast<uint32_t>(uids.size()); }
 };
 struct Selected {
@@ -128,6 +137,9 @@ struct Session::State {
     // ENABLE: turns on the extensions named (advertised ones only, RFC 5161
     // 3.1) and answers with those it turned on.
     void cmd_enable(const Command& command, const EnableCommand& enable);
+    // A CONDSTORE-enabling command (RFC 7162 3.1): the first one with a
+    // mailbox selected reports its HIGHESTMODSEQ.
+    void enable_condstore();
 
     // ---- commands (session_auth.cpp) ----
     void cmd_starttls(const Command& command);
@@ -150,6 +162,14 @@ struct Session::State {
     void cmd_search(const Command& command, const SearchCommand& search);
     void cmd_sort_or_thread(const Command& command);
     void cmd_close(const Command& command);
+    void cmd_store(const Command& command, const StoreCommand& store);
+    // Sends what a change of the selected folder's messages means for the
+    // client: a FLAGS response for new keywords, then `* n FETCH` for the
+    // positions given (ascending), with UID and MODSEQ once CONDSTORE is on
+    // (RFC 7162 3.2.4) or the UID when `with_uid`; `flags` false sends
+    // only those (a .SILENT STORE). Installs `messages` as the new list.
+    void report_flag_changes(std::shared_ptr<const std::vector<store::MessageInfo>> messages,
+                             const std::vector<uint32_t>& positions, bool flags, bool with_uid);
     void cmd_noop(const Command& command);
     void cmd_idle(const Command& command);
     void schedule_idle_poll(uint64_t generation);

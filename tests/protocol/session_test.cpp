@@ -255,9 +255,12 @@ TEST_CASE("the archive is read-only: changes are refused with NO [CANNOT]") {
                                 "b APPEND INBOX {5}\r\n"}) {
         CHECK(f.exchange(command) == "b NO [CANNOT] The archive is read-only\r\n");
     }
-    CHECK(contains(f.exchange("c SELECT INBOX\r\n"), "c OK [READ-ONLY]"));
-    for (const char* command : {"d STORE 1:* +FLAGS (\\Deleted)\r\n", "d COPY 1 Foo\r\n",
-                                "d MOVE 1 Foo\r\n", "d EXPUNGE\r\n", "d UID EXPUNGE 1\r\n"}) {
+    // SELECT is read-write for the user's own flags; \Deleted is refused.
+    CHECK(contains(f.exchange("c SELECT INBOX\r\n"), "c OK [READ-WRITE]"));
+    CHECK(contains(f.exchange("d STORE 1:* +FLAGS (\\Deleted)\r\n"), "d NO [CANNOT]"));
+    CHECK(contains(f.exchange("d STORE 1:* +FLAGS (\\Recent)\r\n"), "d BAD [CLIENTBUG]"));
+    for (const char* command :
+         {"d COPY 1 Foo\r\n", "d MOVE 1 Foo\r\n", "d EXPUNGE\r\n", "d UID EXPUNGE 1\r\n"}) {
         CHECK(f.exchange(command) == "d NO [CANNOT] The archive is read-only\r\n");
     }
 }
@@ -292,6 +295,8 @@ TEST_CASE("ID, NAMESPACE, ENABLE, IDLE and LOGOUT") {
     f.exchange("b LOGIN jdcorp/jon.doe secret\r\n");
     CHECK(f.exchange("c NAMESPACE\r\n") ==
           "* NAMESPACE ((\"\" \"/\")) NIL NIL\r\nc OK NAMESPACE completed\r\n");
+    CHECK(f.exchange("d ENABLE CONDSTORE X-UNKNOWN\r\n") ==
+          "* ENABLED CONDSTORE\r\nd OK ENABLE completed\r\n");
     CHECK(f.exchange("d ENABLE CONDSTORE\r\n") == "* ENABLED\r\nd OK ENABLE completed\r\n");
     CHECK(f.exchange("e IDLE\r\n") == "+ idling\r\n");
     CHECK(f.exchange("done\r\n") == "e OK IDLE terminated\r\n");
