@@ -271,6 +271,8 @@ void Session::State::handle_raw_line(std::string&& line) {
             finish_authenticate(std::move(line));
             return;
         case RawLineWait::IdleDone:
+            idle_watch.reset();
+            idle_refresh_pending = false;
             // RFC 2177 3: the client ends IDLE with DONE (any case).
             if (line.size() == 4 && (line[0] | 0x20) == 'd' && (line[1] | 0x20) == 'o' &&
                 (line[2] | 0x20) == 'n' && (line[3] | 0x20) == 'e') {

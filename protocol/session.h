@@ -13,6 +13,7 @@
 
 #include "auth/authenticator.h"
 #include "auth/login_throttle.h"
+#include "protocol/archive_changes.h"
 #include "protocol/limits.h"
 #include "protocol/reader.h"
 #include "protocol/session_archives.h"
@@ -51,6 +52,7 @@ struct SessionContext {
     auth::Authenticator& authenticator;
     auth::LoginThrottle& throttle;
     ArchiveCatalog& archives;
+    ArchiveChanges& changes;
     ProtocolLimits limits;
     // LOGIN and AUTHENTICATE without TLS (RFC 3501 6.2.3 LOGINDISABLED).
     bool allow_plaintext_auth = false;

@@ -226,31 +226,25 @@ void Session::State::cmd_idle(const Command& command) {
     raw_wait_tag = command.tag;
     reader.expect_raw_line();
     send("+ idling\r\n");
-    schedule_idle_poll(++idle_generation);
+    // RFC 2177: what changes while the client idles is reported at once.
+    // Imports run in another process, so the server's watcher tells.
+    if (std::holds_alternative<Selected>(state)) {
+        idle_watch = context.changes.watch(archive, [this] { on_archive_changed(); });
+    }
 }
 
-void Session::State::schedule_idle_poll(uint64_t generation) {
-    // RFC 2177: new messages are reported while idling. An import runs in
-    // another process, so the folder is looked at every second.
-    if (!std::holds_alternative<Selected>(state)) {
+void Session::State::on_archive_changed() {
+    if (raw_wait != RawLineWait::IdleDone || !std::holds_alternative<Selected>(state)) {
         return;
     }
-    host.after(kIdlePollInterval, [this, generation] {
-        auto still_idling = [this, generation] {
-            return raw_wait == RawLineWait::IdleDone && generation == idle_generation;
-        };
-        if (!still_idling()) {
-            return;
+    if (waiting) {
+        idle_refresh_pending = true;  // looked at again when this one is done
+        return;
+    }
+    refresh_selected([this] {
+        if (std::exchange(idle_refresh_pending, false)) {
+            on_archive_changed();
         }
-        if (waiting) {
-            schedule_idle_poll(generation);
-            return;
-        }
-        refresh_selected([this, generation, still_idling] {
-            if (still_idling()) {
-                schedule_idle_poll(generation);
-            }
-        });
     });
 }
 

@@ -72,9 +72,10 @@ struct Session::State {
     RawLineWait raw_wait = RawLineWait::None;
     std::string raw_wait_tag;  // the tag of the command that waits for the raw line
     std::string authenticate_mechanism;
-    // Each IDLE gets a new number; a poll scheduled by an earlier one stops.
-    uint64_t idle_generation = 0;
-    static constexpr std::chrono::milliseconds kIdlePollInterval{1000};
+    // While IDLE waits for DONE: the archive watch that wakes it, and
+    // whether a change came in while a refresh was already running.
+    std::unique_ptr<ArchiveChanges::Watch> idle_watch;
+    bool idle_refresh_pending = false;
     // RFC 5161 ENABLE, and what enables an extension implicitly (RFC 7162
     // 3.1: a CONDSTORE-enabling command). Lasts for the connection.
     struct Enabled {
@@ -172,7 +173,7 @@ struct Session::State {
                              const std::vector<uint32_t>& positions, bool flags, bool with_uid);
     void cmd_noop(const Command& command);
     void cmd_idle(const Command& command);
-    void schedule_idle_poll(uint64_t generation);
+    void on_archive_changed();
     // Untagged EXISTS for messages imported since the folder was last
     // looked at (RFC 3501 7.3.1), then `then`.
     void refresh_selected(std::function<void()> then);

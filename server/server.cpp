@@ -47,10 +47,12 @@ Server::Server(uv_loop_t* loop, std::unique_ptr<auth::Authenticator> authenticat
       throttle_(auth::LoginThrottleOptions{.base_delay = options.login_failure_delay}),
       tls_(std::move(tls)),
       archives_(options.data_dir),
+      watcher_(loop),
       session_context_(std::make_unique<protocol::SessionContext>(
           protocol::SessionContext{.authenticator = *authenticator_,
                                    .throttle = throttle_,
                                    .archives = archives_,
+                                   .changes = watcher_,
                                    .limits = {},
                                    .allow_plaintext_auth = options.allow_plaintext_auth})) {}
 

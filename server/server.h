@@ -12,6 +12,7 @@
 #include "auth/authenticator.h"
 #include "auth/login_throttle.h"
 #include "protocol/session.h"
+#include "server/archive_watcher.h"
 #include "server/connection.h"
 #include "server/options.h"
 #include "server/tls_context.h"
@@ -57,6 +58,7 @@ private:
     auth::LoginThrottle throttle_;
     std::optional<TlsContext> tls_;
     protocol::ArchiveCatalog archives_;
+    ArchiveWatcher watcher_;  // before the connections, whose sessions hold watches
     std::unique_ptr<protocol::SessionContext> session_context_;
     std::vector<std::unique_ptr<Listener>> listeners_;
     std::vector<UvHandle<uv_signal_t>> signals_;

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <mutex>
+
 #include "store/blob_codec.h"
 #include "store/index_connection_pool.h"
 #include "store/index_fields.h"
@@ -91,8 +93,9 @@ FolderInfo folder_from_row(const sqlite::Statement& row) {
 class IndexArchive final : public Archive {
 public:
     explicit IndexArchive(const std::filesystem::path& instance_dir)
-        : pool_(index_file(instance_dir)),
-          writer_(index_file(instance_dir)),
+        : db_file_(index_file(instance_dir)),
+          pool_(db_file_),
+          writer_(db_file_),
           dictionaries_([this](uint32_t id) { return read_dictionary(id); }) {}
 
     Result<std::vector<FolderInfo>, std::string> folders(std::string_view user) override {
@@ -232,6 +235,33 @@ public:
         return out;
     }
 
+    Result<uint64_t, std::string> change_stamp() override {
+        std::lock_guard lock(stamp_mutex_);
+        if (!stamp_connection_) {
+            std::error_code error;
+            if (!std::filesystem::exists(db_file_, error)) {
+                return uint64_t{0};  // nothing imported yet
+            }
+            auto db = sqlite::open_read_only(db_file_, kIndexBusyTimeoutMs);
+            if (!db) {
+                return fail(db.error());
+            }
+            stamp_connection_ = std::move(db).value();
+        }
+        // SQLite's data_version changes when another connection commits;
+        // this connection never writes, so every commit counts.
+        auto query = sqlite::Statement::prepare(stamp_connection_.get(), "PRAGMA data_version");
+        if (!query) {
+            return fail(query.error());
+        }
+        auto row = query->step();
+        if (!row) {
+            return fail(row.error());
+        }
+        // Existence counts too: an index created since reads as a change.
+        return static_cast<uint64_t>(query->integer(0)) + 1;
+    }
+
     Result<FlagUpdateResult, std::string> update_flags(std::string_view viewer, int64_t folder_id,
                                                        const std::vector<uint32_t>& uids,
                                                        const FlagUpdate& update) override {
@@ -322,8 +352,11 @@ private:
         return use(**statement);
     }
 
+    std::filesystem::path db_file_;
     IndexConnectionPool pool_;
     UserStateWriter writer_;
+    std::mutex stamp_mutex_;
+    sqlite::ConnectionPtr stamp_connection_;  // guarded by stamp_mutex_
     DictionaryCache dictionaries_;
 };
 

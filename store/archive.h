@@ -103,6 +103,11 @@ public:
                                                                    std::string_view needle,
                                                                    bool body_only) = 0;
 
+    // A number that changes whenever anything commits to the archive: an
+    // import (in any process), a STORE of any session. Cheap (no table is
+    // read), so one watcher can ask for every archive twice a second.
+    virtual Result<uint64_t, std::string> change_stamp() = 0;
+
     // ---- the users' own state: never a change to archived mail ----
     // Applies `update` to `viewer`'s flags on the folder's messages `uids`
     // (ascending; UIDs the folder lacks are skipped). The changed messages

@@ -10,17 +10,6 @@
 namespace vellum::store {
 namespace {
 
-bool contains_flag(const std::vector<std::string>& flags, std::string_view flag) {
-    return std::any_of(flags.begin(), flags.end(),
-                       [&](const std::string& f) { return ascii_iequals(f, flag); });
-}
-
-bool same_flags(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-    return a.size() == b.size() && std::all_of(a.begin(), a.end(), [&](const std::string& f) {
-               return contains_flag(b, f);
-           });
-}
-
 constexpr const char* kCurrentSql = R"sql(
     SELECT coalesce(u.flags, m.flags), max(m.modseq, coalesce(u.modseq, 0))
     FROM messages m
@@ -33,6 +22,17 @@ constexpr const char* kSaveFlagsSql = R"sql(
                                                      modseq = excluded.modseq)sql";
 
 }  // namespace
+
+bool contains_flag(const std::vector<std::string>& flags, std::string_view flag) {
+    return std::any_of(flags.begin(), flags.end(),
+                       [&](const std::string& f) { return ascii_iequals(f, flag); });
+}
+
+bool same_flags(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    return a.size() == b.size() && std::all_of(a.begin(), a.end(), [&](const std::string& f) {
+               return contains_flag(b, f);
+           });
+}
 
 std::vector<std::string> split_flags(std::string_view flags) {
     std::vector<std::string> out;

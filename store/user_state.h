@@ -19,6 +19,11 @@ namespace vellum::store {
 std::vector<std::string> split_flags(std::string_view flags);
 std::string join_flags(const std::vector<std::string>& flags);
 
+// System flags and keywords compare case-insensitively (RFC 3501 2.3.2).
+bool contains_flag(const std::vector<std::string>& flags, std::string_view flag);
+// The same flags, whatever their order and case.
+bool same_flags(const std::vector<std::string>& a, const std::vector<std::string>& b);
+
 // The flags `update` leaves on a message that had `current`: system flags
 // and keywords compare case-insensitively (RFC 3501 2.3.2); a flag already
 // there keeps its spelling and place.

@@ -79,12 +79,24 @@ public:
     std::vector<std::string> logs;
 };
 
+// Archive changes the test announces by hand.
+class ManualChanges final : public ArchiveChanges {
+public:
+    std::unique_ptr<Watch> watch(std::shared_ptr<store::Archive>,
+                                 std::function<void()> changed) override {
+        callbacks.push_back(std::move(changed));
+        return std::make_unique<Watch>();
+    }
+    std::vector<std::function<void()>> callbacks;
+};
+
 struct Fixture {
     explicit Fixture(bool tls = false, bool starttls = true)
         : archives(temporary_data_dir()),
           context{.authenticator = authenticator,
                   .throttle = throttle,
                   .archives = archives,
+                  .changes = changes,
                   .limits = {},
                   .allow_plaintext_auth = false},
           session(context, host, ConnectionInfo{"192.0.2.1", tls, starttls}) {
@@ -107,6 +119,7 @@ struct Fixture {
     FakeAuthenticator authenticator;
     auth::LoginThrottle throttle{auth::LoginThrottleOptions{}};
     ArchiveCatalog archives;
+    ManualChanges changes;
     SessionContext context;
     FakeHost host;
     Session session;
@@ -318,6 +331,33 @@ TEST_CASE("a synchronizing literal is answered with a continuation") {
     Fixture f(true, false);
     CHECK(f.exchange("a LOGIN {14}\r\n") == "+ Ready for literal data\r\n");
     CHECK(contains(f.exchange("jdcorp/jon.doe secret\r\n"), "a OK [CAPABILITY"));
+}
+
+}  // namespace
+}  // namespace vellum::protocol
+
+namespace vellum::protocol {
+namespace {
+
+TEST_CASE("IDLE in a selected folder watches its archive until DONE") {
+    Fixture f(true, false);
+    f.exchange("a LOGIN jdcorp/jon.doe secret\r\n");
+    CHECK(f.exchange("b IDLE\r\n") == "+ idling\r\n");
+    CHECK(f.changes.callbacks.empty());  // nothing selected: nothing to watch
+    f.exchange("DONE\r\n");
+    f.exchange("c SELECT INBOX\r\n");
+    CHECK(f.exchange("d IDLE\r\n") == "+ idling\r\n");
+    REQUIRE(f.changes.callbacks.size() == 1);
+    // A change that left the folder as it was sends nothing.
+    f.changes.callbacks[0]();
+    f.host.settle();
+    CHECK(f.host.take_output().empty());
+    CHECK(f.exchange("DONE\r\n") == "d OK IDLE terminated\r\n");
+    // After DONE a late call is ignored.
+    f.changes.callbacks[0]();
+    f.host.settle();
+    CHECK(f.host.take_output().empty());
+    CHECK(f.exchange("e NOOP\r\n") == "e OK NOOP completed\r\n");
 }
 
 }  // namespace

@@ -72,6 +72,7 @@ public:
                                                            bool) override {
         return std::vector<uint32_t>{};
     }
+    Result<uint64_t, std::string> change_stamp() override { return uint64_t{0}; }
     Result<store::FlagUpdateResult, std::string> update_flags(std::string_view, int64_t,
                                                               const std::vector<uint32_t>&,
                                                               const store::FlagUpdate&) override {
