@@ -6,8 +6,6 @@
 #include <string>
 #include <string_view>
 
-#include "common/result.h"
-
 namespace vellum::store {
 
 // Trims "/" at either end and collapses empty levels; "inbox" in any case,
@@ -19,9 +17,5 @@ std::string canonical_folder_name(std::string_view name);
 // name, compared case-insensitively with "_" and "-" read as spaces, so that
 // "Sent Items", "sent_items" and "_sent_mail" all count.
 std::string special_use_for(std::string_view folder_name);
-
-// Maildir++ and IMAP store non-ASCII folder names in modified UTF-7
-// (RFC 3501 5.1.3); this turns one into UTF-8.
-Result<std::string, std::string> decode_modified_utf7(std::string_view name);
 
 }  // namespace vellum::store

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "store/folder_names.h"
+#include "store/modified_utf7.h"
 
 namespace vellum::store {
 
