@@ -240,13 +240,18 @@ struct UnsubscribeCommand {
     std::string mailbox;
 };
 
-// LIST and its RFC 5258 / RFC 5819 / RFC 6154 extended forms.
+// LIST and its RFC 5258 / RFC 5819 / RFC 6154 extended forms. Options are
+// upper-cased and each kept once.
 struct ListCommand {
-    std::vector<std::string> selection_options;  // upper-cased: SUBSCRIBED, REMOTE, ...
+    // Selection options, a pattern list or return options were given: the
+    // extended command, whose empty pattern is no request for the
+    // delimiter (RFC 5258 3).
+    bool extended = false;
+    std::vector<std::string> selection_options;  // SUBSCRIBED, REMOTE, RECURSIVEMATCH, SPECIAL-USE
     std::string reference;
     std::vector<std::string> patterns;        // one unless the extended "(a b)" form is used
-    std::vector<std::string> return_options;  // upper-cased: SUBSCRIBED, CHILDREN, ...
-    std::vector<std::string> status_items;    // RETURN (STATUS (...)): upper-cased
+    std::vector<std::string> return_options;  // SUBSCRIBED, CHILDREN, SPECIAL-USE, STATUS
+    std::vector<std::string> status_items;    // RETURN (STATUS (...))
 };
 
 struct LsubCommand {

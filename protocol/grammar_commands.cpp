@@ -28,6 +28,17 @@ bool contains(const std::array<std::string_view, N>& table, std::string_view wor
     return std::find(table.begin(), table.end(), word) != table.end();
 }
 
+bool contains_word(const std::vector<std::string>& words, std::string_view word) {
+    return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+// RFC 5258 3: an option given twice counts once.
+void add_once(std::vector<std::string>& words, std::string word) {
+    if (!contains_word(words, word)) {
+        words.push_back(std::move(word));
+    }
+}
+
 bool is_base64(std::string_view text) {
     if (text.empty() || text.size() % 4 != 0) {
         return false;
@@ -182,7 +193,7 @@ bool read_list_return_options(ArgCursor& cursor, ListCommand& list) {
             }
             list.status_items = std::move(*items);
         }
-        list.return_options.push_back(std::move(*option));
+        add_once(list.return_options, std::move(*option));
     }
     return true;
 }
@@ -197,11 +208,14 @@ bool read_list_select_options(ArgCursor& cursor, ListCommand& list) {
         if (!contains(kListSelectOptions, *option)) {
             return options.fail("unknown selection option " + *option);
         }
-        list.selection_options.push_back(std::move(*option));
+        add_once(list.selection_options, std::move(*option));
     }
-    // RFC 5258 3: RECURSIVEMATCH only modifies another option.
-    if (list.selection_options.size() == 1 && list.selection_options[0] == "RECURSIVEMATCH") {
-        return cursor.fail("RECURSIVEMATCH needs another selection option");
+    // RFC 5258 6 list-select-opts: RECURSIVEMATCH modifies a base option,
+    // and SUBSCRIBED is the only one (REMOTE and RFC 6154 SPECIAL-USE are
+    // independent options).
+    if (contains_word(list.selection_options, "RECURSIVEMATCH") &&
+        !contains_word(list.selection_options, "SUBSCRIBED")) {
+        return cursor.fail("RECURSIVEMATCH needs the SUBSCRIBED selection option");
     }
     return true;
 }
@@ -337,7 +351,8 @@ std::optional<CommandBody> parse_list(ArgCursor& cursor, bool /*uid*/) {
     // RFC 5258 6: "LIST" [SP list-select-opts] SP mailbox SP mbox-or-pat
     //             [SP list-return-opts]
     ListCommand list;
-    if (cursor.next_is_list() && !read_list_select_options(cursor, list)) {
+    list.extended = cursor.next_is_list();
+    if (list.extended && !read_list_select_options(cursor, list)) {
         return std::nullopt;
     }
     // The reference is a mailbox in the ABNF, but it is a prefix, not a
@@ -348,6 +363,7 @@ std::optional<CommandBody> parse_list(ArgCursor& cursor, bool /*uid*/) {
     }
     list.reference = std::move(*reference);
     if (cursor.next_is_list()) {
+        list.extended = true;
         ArgCursor patterns = cursor.enter(*cursor.next("patterns"));
         if (patterns.at_end()) {
             cursor.fail("empty pattern list");
@@ -367,8 +383,11 @@ std::optional<CommandBody> parse_list(ArgCursor& cursor, bool /*uid*/) {
         }
         list.patterns.push_back(std::move(*pattern));
     }
-    if (!cursor.at_end() && !read_list_return_options(cursor, list)) {
-        return std::nullopt;
+    if (!cursor.at_end()) {
+        list.extended = true;
+        if (!read_list_return_options(cursor, list)) {
+            return std::nullopt;
+        }
     }
     return list;
 }

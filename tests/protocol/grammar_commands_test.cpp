@@ -140,6 +140,7 @@ TEST_CASE("LIST: basic") {
     CHECK(list.patterns == std::vector<std::string>{"*"});
     CHECK(list.selection_options.empty());
     CHECK(list.return_options.empty());
+    CHECK_FALSE(list.extended);
     list = read_body<ListCommand>("a LIST ~/Mail/ %/]x\r\n");
     CHECK(list.reference == "~/Mail/");
     CHECK(list.patterns == std::vector<std::string>{"%/]x"});
@@ -155,13 +156,33 @@ TEST_CASE("LIST: extended (RFC 5258, RFC 5819, RFC 6154)") {
     CHECK(list.patterns == std::vector<std::string>{"INBOX", "Drafts", "%"});
     CHECK(list.return_options == std::vector<std::string>{"CHILDREN", "STATUS", "SPECIAL-USE"});
     CHECK(list.status_items == std::vector<std::string>{"MESSAGES", "UNSEEN"});
+    CHECK(list.extended);
 
     list = read_body<ListCommand>("a LIST () \"\" * RETURN ()\r\n");
     CHECK(list.selection_options.empty());
     CHECK(list.return_options.empty());
+    CHECK(list.extended);
+    // Each of the three extensions alone makes the command extended.
+    CHECK(read_body<ListCommand>("a LIST () \"\" \"\"\r\n").extended);
+    CHECK(read_body<ListCommand>("a LIST \"\" (\"\")\r\n").extended);
+    CHECK(read_body<ListCommand>("a LIST \"\" \"\" RETURN ()\r\n").extended);
 
-    CHECK(read_error("a LIST (RECURSIVEMATCH) \"\" *\r\n").text ==
-          "LIST: RECURSIVEMATCH needs another selection option");
+    // RFC 5258 3: an option given twice counts once.
+    list = read_body<ListCommand>(
+        "a LIST (SUBSCRIBED REMOTE subscribed) \"\" * RETURN (CHILDREN children)\r\n");
+    CHECK(list.selection_options == std::vector<std::string>{"SUBSCRIBED", "REMOTE"});
+    CHECK(list.return_options == std::vector<std::string>{"CHILDREN"});
+
+    // RFC 5258 6: RECURSIVEMATCH needs SUBSCRIBED, the only base option.
+    for (const char* command :
+         {"a LIST (RECURSIVEMATCH) \"\" *\r\n", "a LIST (REMOTE RECURSIVEMATCH) \"\" *\r\n",
+          "a LIST (SPECIAL-USE RECURSIVEMATCH) \"\" *\r\n",
+          "a LIST (RECURSIVEMATCH RECURSIVEMATCH) \"\" *\r\n"}) {
+        CHECK(read_error(command).text ==
+              "LIST: RECURSIVEMATCH needs the SUBSCRIBED selection option");
+    }
+    CHECK(read_body<ListCommand>("a LIST (RECURSIVEMATCH REMOTE SUBSCRIBED) \"\" *\r\n")
+              .selection_options.size() == 3);
     CHECK(read_error("a LIST (FOO) \"\" *\r\n").text == "LIST: unknown selection option FOO");
     CHECK(read_error("a LIST \"\" * RETURN (BAR)\r\n").text == "LIST: unknown return option BAR");
     CHECK(read_error("a LIST \"\" * RETURNS ()\r\n").text == "LIST: expected RETURN, not RETURNS");
