@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "store/utf8.h"
+
 namespace vellum::protocol {
 
 std::string_view status_name(Status status) {
@@ -38,13 +40,15 @@ std::string status_line(std::string_view tag, Status status, std::string_view co
 
 namespace {
 
-bool fits_quoted(std::string_view value) {
+bool fits_quoted(std::string_view value, QuotedText text) {
+    bool eight_bit = false;
     for (unsigned char c : value) {
-        if (c == '\0' || c == '\r' || c == '\n' || c >= 0x80) {
+        if (c == '\0' || c == '\r' || c == '\n') {
             return false;
         }
+        eight_bit = eight_bit || c >= 0x80;
     }
-    return true;
+    return !eight_bit || (text == QuotedText::Utf8 && store::is_strict_utf8(value));
 }
 
 // RFC 3501 9: ATOM-CHAR is any CHAR except atom-specials.
@@ -69,8 +73,8 @@ bool is_astring_char(unsigned char c) {
 
 }  // namespace
 
-std::string quoted_or_literal(std::string_view value) {
-    if (!fits_quoted(value)) {
+std::string quoted_or_literal(std::string_view value, QuotedText text) {
+    if (!fits_quoted(value, text)) {
         return fmt::format("{{{}}}\r\n{}", value.size(), value);
     }
     std::string quoted;
@@ -86,14 +90,14 @@ std::string quoted_or_literal(std::string_view value) {
     return quoted;
 }
 
-std::string astring(std::string_view value) {
+std::string astring(std::string_view value, QuotedText text) {
     // "NIL" in any case would read back as nil in an nstring position.
     bool atom = !value.empty() && !(value.size() == 3 && (value[0] | 0x20) == 'n' &&
                                     (value[1] | 0x20) == 'i' && (value[2] | 0x20) == 'l');
     for (unsigned char c : value) {
         atom = atom && is_astring_char(c);
     }
-    return atom ? std::string(value) : quoted_or_literal(value);
+    return atom ? std::string(value) : quoted_or_literal(value, text);
 }
 
 std::string nstring(const std::string* value) {
