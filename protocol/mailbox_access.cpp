@@ -47,6 +47,21 @@ std::optional<MailboxRef> resolve_mailbox(const auth::Identity& who, std::string
     return std::nullopt;
 }
 
+std::string canonical_mailbox_name(const auth::Identity& who, std::string_view name) {
+    if (!name.starts_with(kOtherUsersPrefix)) {
+        return canonical_inbox(name);
+    }
+    const std::string_view rest = name.substr(kOtherUsersPrefix.size());
+    const std::string_view user = rest.substr(0, rest.find(kHierarchyDelimiter));
+    for (const std::string& readable : who.readable_users) {
+        if (ascii_iequals(readable, user)) {
+            return std::string(kOtherUsersPrefix) + readable +
+                   std::string(rest.substr(user.size()));
+        }
+    }
+    return std::string(name);
+}
+
 // Every folder the user sees: their own (with INBOX), then those of the
 // archives they may read, under the other users' namespace.
 FolderList visible_folders(store::Archive& archive, const auth::Identity& who) {
@@ -66,6 +81,19 @@ FolderList visible_folders(store::Archive& archive, const auth::Identity& who) {
         }
     }
     return own;
+}
+
+Result<VisibleNames, std::string> visible_names(store::Archive& archive,
+                                                const auth::Identity& who) {
+    auto folders = visible_folders(archive, who);
+    if (!folders) {
+        return fail(folders.error());
+    }
+    auto subscriptions = archive.subscriptions(who.user);
+    if (!subscriptions) {
+        return fail(subscriptions.error());
+    }
+    return VisibleNames{std::move(folders).value(), std::move(subscriptions).value()};
 }
 
 FolderContents load_folder(store::Archive& archive, const auth::Identity& who,

@@ -36,9 +36,23 @@ struct MailboxRef {
 // Whose folder a client's mailbox name means, if `who` may read it.
 std::optional<MailboxRef> resolve_mailbox(const auth::Identity& who, std::string_view name);
 
+// The spelling a name is compared and subscribed under: "INBOX" for the
+// inbox in any case (as a first level too), and another user's archive as
+// the grant spells the user, so that a subscription and the folder it names
+// compare equal.
+std::string canonical_mailbox_name(const auth::Identity& who, std::string_view name);
+
 // Every folder the user sees: their own (with INBOX), then those of the
 // archives they may read, renamed into the other users' namespace.
 FolderList visible_folders(store::Archive& archive, const auth::Identity& who);
+
+// What decides which names a user's LIST, LSUB and UNSUBSCRIBE see.
+struct VisibleNames {
+    std::vector<store::FolderInfo> folders;          // as visible_folders
+    std::vector<store::Subscription> subscriptions;  // the user's own
+};
+
+Result<VisibleNames, std::string> visible_names(store::Archive& archive, const auth::Identity& who);
 
 struct FolderContents {
     std::string owner;

@@ -13,9 +13,6 @@ std::string join_reference(std::string_view reference, std::string_view pattern)
     return joined;
 }
 
-namespace {
-
-// "inbox/Sub" names the same mailbox as "INBOX/Sub": fold the first level.
 std::string canonical_inbox(std::string_view name) {
     std::string_view first = name.substr(0, name.find(kHierarchyDelimiter));
     if (ascii_iequals(first, "INBOX")) {
@@ -25,6 +22,8 @@ std::string canonical_inbox(std::string_view name) {
     }
     return std::string(name);
 }
+
+namespace {
 
 // Dynamic programming over the pattern rather than backtracking: a hostile
 // pattern such as "*%*%*%..." costs O(pattern x name), never exponential time.

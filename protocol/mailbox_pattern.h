@@ -13,6 +13,9 @@ inline constexpr char kHierarchyDelimiter = '/';
 // no break-out characters, so the reference is a plain prefix.
 std::string join_reference(std::string_view reference, std::string_view pattern);
 
+// "inbox/Sub" names the same mailbox as "INBOX/Sub": the first level folded.
+std::string canonical_inbox(std::string_view name);
+
 // Whether `name` matches `pattern`. INBOX is matched case-insensitively, as
 // RFC 3501 5.1 makes "INBOX" in any case the same mailbox.
 bool pattern_matches(std::string_view pattern, std::string_view name);

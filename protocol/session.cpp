@@ -94,7 +94,7 @@ std::string Session::State::capabilities() const {
     } else {
         caps +=
             " NAMESPACE UNSELECT SPECIAL-USE ESEARCH SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES "
-            "BINARY CONDSTORE QRESYNC";
+            "BINARY CONDSTORE QRESYNC LIST-EXTENDED LIST-STATUS UTF8=ACCEPT";
     }
     return caps;
 }
@@ -191,6 +191,13 @@ void Session::State::dispatch(Command&& command) {
                fmt::format("{} is not valid in the {} state", command.name, state_name(state)));
         return;
     }
+    // Mailbox names become the archive's UTF-8 here, before any command
+    // sees them (mailbox_name.h).
+    if (auto decoded = decode_mailbox_names(command.body, name_encoding()); !decoded) {
+        const NameRejection& rejection = decoded.error();
+        tagged(tag, rejection.status, rejection.code, rejection.text);
+        return;
+    }
 
     std::visit(
         [&](const auto& body) {
@@ -230,10 +237,9 @@ void Session::State::dispatch(Command&& command) {
             } else if constexpr (std::is_same_v<T, StatusCommand>) {
                 cmd_status(command, body);
             } else if constexpr (std::is_same_v<T, SubscribeCommand>) {
-                // Every archived folder is subscribed; subscribing is a no-op.
-                tagged(tag, Status::Ok, "", "SUBSCRIBE completed");
+                cmd_subscribe(command, body.mailbox, true);
             } else if constexpr (std::is_same_v<T, UnsubscribeCommand>) {
-                tagged(tag, Status::No, "CANNOT", "Subscriptions cannot be changed yet");
+                cmd_subscribe(command, body.mailbox, false);
             } else if constexpr (std::is_same_v<T, CreateCommand> ||
                                  std::is_same_v<T, DeleteCommand> ||
                                  std::is_same_v<T, RenameCommand> ||
@@ -250,7 +256,14 @@ void Session::State::dispatch(Command&& command) {
             } else if constexpr (std::is_same_v<T, FetchCommand>) {
                 cmd_fetch(command, body);
             } else if constexpr (std::is_same_v<T, SearchCommand>) {
-                cmd_search(command, body);
+                if (enabled.utf8_accept && body.charset) {
+                    // RFC 6855 3: after ENABLE UTF8=ACCEPT every string is
+                    // UTF-8, so a CHARSET conflicts with it.
+                    tagged(tag, Status::Bad, "CLIENTBUG",
+                           "SEARCH CHARSET is not allowed after ENABLE UTF8=ACCEPT");
+                } else {
+                    cmd_search(command, body);
+                }
             } else if constexpr (std::is_same_v<T, SortCommand> ||
                                  std::is_same_v<T, ThreadCommand>) {
                 cmd_sort_or_thread(command);

@@ -1,14 +1,16 @@
-// Mailbox listing commands over the user's archive: NAMESPACE, LIST, LSUB,
-// STATUS. Every archive read runs on the worker pool.
+// Mailbox listing commands over the user's archive: NAMESPACE, LIST (with
+// RFC 5258 LIST-EXTENDED and RFC 5819 LIST-STATUS), LSUB, STATUS. Every
+// archive read runs on the worker pool; names arrive decoded (dispatch in
+// session.cpp) and leave through mailbox_to_wire.
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 
-#include "common/ascii.h"
 #include "protocol/mailbox_access.h"
+#include "protocol/mailbox_listing.h"
+#include "protocol/mailbox_name.h"
 #include "protocol/mailbox_pattern.h"
-#include "protocol/message_flags.h"
+#include "protocol/mailbox_status.h"
 #include "protocol/session_state.h"
 
 namespace vellum::protocol {
@@ -19,63 +21,74 @@ bool in_list(const std::vector<std::string>& list, std::string_view value) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// One LIST candidate: a folder, or a level above folders that holds no
-// messages itself (\Noselect, RFC 3501 7.2.2).
-struct ListEntry {
-    std::string name;
-    bool selectable = true;
-    bool has_children = false;
-    std::string special_use;
-};
-
-std::vector<ListEntry> list_entries(const std::vector<store::FolderInfo>& folders) {
-    std::map<std::string, ListEntry> entries;
-    for (const store::FolderInfo& folder : folders) {
-        ListEntry& entry = entries[folder.name];
-        entry.name = folder.name;
-        entry.selectable = true;
-        entry.special_use = folder.special_use;
-        for (size_t slash = folder.name.find(kHierarchyDelimiter); slash != std::string::npos;
-             slash = folder.name.find(kHierarchyDelimiter, slash + 1)) {
-            const std::string parent = folder.name.substr(0, slash);
-            auto [it, inserted] = entries.try_emplace(parent);
-            if (inserted) {
-                it->second.name = parent;
-                it->second.selectable = false;
-            }
-            it->second.has_children = true;
-        }
-    }
-    std::vector<ListEntry> sorted;
-    sorted.reserve(entries.size());
-    for (auto& [name, entry] : entries) {
-        sorted.push_back(std::move(entry));
-    }
-    // INBOX first, as clients expect and Dovecot does.
-    std::stable_partition(sorted.begin(), sorted.end(),
-                          [](const ListEntry& e) { return e.name == "INBOX"; });
-    return sorted;
+ListCriteria criteria_of(const ListCommand& list) {
+    ListCriteria criteria;
+    criteria.subscribed = in_list(list.selection_options, "SUBSCRIBED");
+    criteria.special_use = in_list(list.selection_options, "SPECIAL-USE");
+    criteria.recursive_match = in_list(list.selection_options, "RECURSIVEMATCH");
+    // RFC 5258 3.1: the SUBSCRIBED selection option implies the return option.
+    criteria.show_subscribed = criteria.subscribed || in_list(list.return_options, "SUBSCRIBED");
+    return criteria;
 }
 
-std::string list_attributes(const ListEntry& entry, bool subscribed) {
-    std::string attributes;
-    auto add = [&](std::string_view attribute) {
-        if (!attributes.empty()) {
-            attributes += ' ';
+std::vector<std::string> full_patterns(const ListCommand& list) {
+    std::vector<std::string> patterns;
+    for (const std::string& pattern : list.patterns) {
+        // RFC 5258 3: an extended LIST ignores empty patterns.
+        if (!pattern.empty()) {
+            patterns.push_back(join_reference(list.reference, pattern));
         }
-        attributes += attribute;
-    };
-    if (!entry.selectable) {
-        add("\\Noselect");
     }
-    add(entry.has_children ? "\\HasChildren" : "\\HasNoChildren");
-    if (!entry.special_use.empty()) {
-        add(entry.special_use);  // RFC 6154
+    return patterns;
+}
+
+// What a listing command answers: its untagged lines (without "* "), or
+// why the archive could not be read.
+using Lines = Result<std::vector<std::string>, std::string>;
+
+Lines list_lines(store::Archive& archive, const auth::Identity& who, const ListCommand& list,
+                 NameEncoding encoding) {
+    auto names = visible_names(archive, who);
+    if (!names) {
+        return fail(names.error());
     }
-    if (subscribed && entry.selectable) {
-        add("\\Subscribed");
+    std::vector<std::string> lines;
+    for (const ListedName& entry :
+         list_names(names->folders, names->subscriptions, full_patterns(list), criteria_of(list))) {
+        const std::string name = mailbox_to_wire(entry.name, encoding);
+        lines.push_back(fmt::format("LIST ({}) \"/\" {}{}", entry.attributes, name,
+                                    entry.child_info ? " (\"CHILDINFO\" (\"SUBSCRIBED\"))" : ""));
+        // RFC 5819 2: a STATUS after each selectable mailbox that meets the
+        // criteria; one the archive cannot answer for is left out.
+        if (!list.status_items.empty() && entry.folder != nullptr) {
+            auto values = status_values(archive, *entry.folder, who.user, list.status_items);
+            if (values) {
+                lines.push_back(fmt::format("STATUS {} ({})", name, *values));
+            }
+        }
     }
-    return attributes;
+    return lines;
+}
+
+Lines lsub_lines(store::Archive& archive, const auth::Identity& who, const LsubCommand& lsub,
+                 NameEncoding encoding) {
+    auto names = visible_names(archive, who);
+    if (!names) {
+        return fail(names.error());
+    }
+    // RFC 3501 6.3.9: with "%", a level that is not subscribed but has
+    // subscribed names below it is listed \Noselect, which is what
+    // RECURSIVEMATCH finds.
+    const ListCriteria criteria{.subscribed = true, .recursive_match = true};
+    std::vector<std::string> lines;
+    const std::vector<std::string> patterns{join_reference(lsub.reference, lsub.pattern)};
+    for (const ListedName& entry :
+         list_names(names->folders, names->subscriptions, patterns, criteria)) {
+        const bool selectable = entry.meets_criteria && entry.folder != nullptr;
+        lines.push_back(fmt::format("LSUB ({}) \"/\" {}", selectable ? "" : "\\Noselect",
+                                    mailbox_to_wire(entry.name, encoding)));
+    }
+    return lines;
 }
 
 }  // namespace
@@ -89,108 +102,79 @@ void Session::State::cmd_namespace(const Command& command) {
     tagged(command.tag, Status::Ok, "", "NAMESPACE completed");
 }
 
+void Session::State::answer_lines(const std::string& tag, std::string_view command_name,
+                                  Result<std::vector<std::string>, std::string>&& lines) {
+    if (!lines) {
+        host.log(fmt::format("{} failed: {}", command_name, lines.error()));
+        tagged(tag, Status::No, "SERVERBUG", "The archive cannot be read right now");
+        return;
+    }
+    for (const std::string& line : *lines) {
+        untagged(line);
+    }
+    tagged(tag, Status::Ok, "", fmt::format("{} completed", command_name));
+}
+
 void Session::State::cmd_list(const Command& command, const ListCommand& list) {
-    in_background<FolderList>(
-        [archive = archive, who = identity()] { return visible_folders(*archive, who); },
-        [this, tag = command.tag, list](FolderList&& folders) {
-            if (!folders) {
-                host.log("LIST failed: " + folders.error());
-                tagged(tag, Status::No, "SERVERBUG", "The archive cannot be read right now");
-                return;
-            }
-            const bool subscribed_only = in_list(list.selection_options, "SUBSCRIBED");
-            const bool show_subscribed =
-                subscribed_only || in_list(list.return_options, "SUBSCRIBED");
-            const std::vector<ListEntry> entries = list_entries(*folders);
-            for (const std::string& pattern : list.patterns) {
-                // RFC 3501 6.3.8: an empty name asks for the delimiter and root.
-                if (pattern.empty() && list.patterns.size() == 1) {
-                    untagged("LIST (\\Noselect) \"/\" \"\"");
-                    continue;
-                }
-                const std::string full_pattern = join_reference(list.reference, pattern);
-                for (const ListEntry& entry : entries) {
-                    if (pattern_matches(full_pattern, entry.name) &&
-                        !(subscribed_only && !entry.selectable)) {
-                        untagged(fmt::format("LIST ({}) \"/\" {}",
-                                             list_attributes(entry, show_subscribed),
-                                             astring(entry.name)));
-                    }
-                }
-            }
-            tagged(tag, Status::Ok, "", "LIST completed");
-        });
+    // RFC 3501 6.3.8: an empty name asks for the delimiter and the root,
+    // unless the command is extended (RFC 5258 3).
+    if (!list.extended && list.patterns.size() == 1 && list.patterns.front().empty()) {
+        untagged("LIST (\\Noselect) \"/\" \"\"");
+        tagged(command.tag, Status::Ok, "", "LIST completed");
+        return;
+    }
+    in_background<Lines>(
+        [archive = archive, who = identity(), list, encoding = name_encoding()] {
+            return list_lines(*archive, who, list, encoding);
+        },
+        [this, tag = command.tag](Lines&& lines) { answer_lines(tag, "LIST", std::move(lines)); });
 }
 
 void Session::State::cmd_lsub(const Command& command, const LsubCommand& lsub) {
-    in_background<FolderList>(
-        [archive = archive, who = identity()] { return visible_folders(*archive, who); },
-        [this, tag = command.tag, lsub](FolderList&& folders) {
-            if (!folders) {
-                tagged(tag, Status::No, "SERVERBUG", "The archive cannot be read right now");
-                return;
-            }
-            // Every archived folder counts as subscribed.
-            if (lsub.pattern.empty()) {
-                untagged("LSUB (\\Noselect) \"/\" \"\"");
-            }
-            const std::string full_pattern = join_reference(lsub.reference, lsub.pattern);
-            for (const ListEntry& entry : list_entries(*folders)) {
-                if (!lsub.pattern.empty() && pattern_matches(full_pattern, entry.name)) {
-                    untagged(fmt::format("LSUB ({}) \"/\" {}", entry.selectable ? "" : "\\Noselect",
-                                         astring(entry.name)));
-                }
-            }
-            tagged(tag, Status::Ok, "", "LSUB completed");
-        });
+    if (lsub.pattern.empty()) {
+        untagged("LSUB (\\Noselect) \"/\" \"\"");
+        tagged(command.tag, Status::Ok, "", "LSUB completed");
+        return;
+    }
+    in_background<Lines>(
+        [archive = archive, who = identity(), lsub, encoding = name_encoding()] {
+            return lsub_lines(*archive, who, lsub, encoding);
+        },
+        [this, tag = command.tag](Lines&& lines) { answer_lines(tag, "LSUB", std::move(lines)); });
 }
 
 void Session::State::cmd_status(const Command& command, const StatusCommand& status) {
-    static constexpr std::string_view kKnown[] = {"MESSAGES",    "RECENT", "UIDNEXT",
-                                                  "UIDVALIDITY", "UNSEEN", "SIZE"};
-    for (const std::string& item : status.items) {
-        if (std::find(std::begin(kKnown), std::end(kKnown), item) == std::end(kKnown)) {
-            tagged(command.tag, Status::Bad, "CLIENTBUG",
-                   fmt::format("STATUS item {} is not supported", item));
-            return;
-        }
-    }
-    const bool need_messages = in_list(status.items, "UNSEEN");
-    in_background<FolderContents>(
-        [archive = archive, who = identity(), name = status.mailbox, need_messages] {
-            return load_folder(*archive, who, name, need_messages);
+    struct StatusReply {
+        std::optional<std::string> values;  // nullopt: no such mailbox
+        std::string error;                  // non-empty: the archive could not be read
+    };
+    in_background<StatusReply>(
+        [archive = archive, who = identity(), status] {
+            StatusReply reply;
+            FolderContents contents = load_folder(*archive, who, status.mailbox, false);
+            reply.error = contents.error;
+            if (contents.folder && reply.error.empty()) {
+                auto values = status_values(*archive, *contents.folder, who.user, status.items);
+                if (values) {
+                    reply.values = std::move(values).value();
+                } else {
+                    reply.error = values.error();
+                }
+            }
+            return reply;
         },
-        [this, tag = command.tag, items = status.items,
-         name = status.mailbox](FolderContents&& contents) {
-            if (!contents.error.empty()) {
-                host.log("STATUS failed: " + contents.error);
+        [this, tag = command.tag, name = status.mailbox](StatusReply&& reply) {
+            if (!reply.error.empty()) {
+                host.log("STATUS failed: " + reply.error);
                 tagged(tag, Status::No, "SERVERBUG", "The archive cannot be read right now");
                 return;
             }
-            if (!contents.folder) {
+            if (!reply.values) {
                 tagged(tag, Status::No, "NONEXISTENT", "No such mailbox");
                 return;
             }
-            const store::FolderInfo& folder = *contents.folder;
-            std::string values;
-            for (const std::string& item : items) {
-                uint64_t value = 0;
-                if (item == "MESSAGES") {
-                    value = folder.messages;
-                } else if (item == "UIDNEXT") {
-                    value = folder.uid_next;
-                } else if (item == "UIDVALIDITY") {
-                    value = folder.uid_validity;
-                } else if (item == "UNSEEN") {
-                    value = static_cast<uint64_t>(
-                        std::count_if(contents.messages.begin(), contents.messages.end(),
-                                      [](const auto& m) { return !has_flag(m, "\\Seen"); }));
-                } else if (item == "SIZE") {
-                    value = folder.wire_bytes;  // RFC 8438
-                }  // RECENT: an archive has no new arrivals for a session
-                values += fmt::format("{}{} {}", values.empty() ? "" : " ", item, value);
-            }
-            untagged(fmt::format("STATUS {} ({})", astring(name), values));
+            untagged(fmt::format("STATUS {} ({})", mailbox_to_wire(name, name_encoding()),
+                                 *reply.values));
             tagged(tag, Status::Ok, "", "STATUS completed");
         });
 }

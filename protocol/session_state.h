@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "auth/authenticator.h"
+#include "common/result.h"
 #include "protocol/command.h"
+#include "protocol/mailbox_name.h"
 #include "protocol/reader.h"
 #include "protocol/response.h"
 #include "protocol/session.h"
@@ -150,12 +152,21 @@ struct Session::State {
     void verify_login(const std::string& tag, std::string login, std::string password);
     void log_in(const std::string& tag, auth::Identity identity);
 
-    // ---- commands (session_list.cpp, session_select.cpp, session_fetch.cpp,
-    // session_search.cpp) ----
+    // How mailbox names travel on this connection (mailbox_name.h).
+    NameEncoding name_encoding() const {
+        return enabled.utf8_accept ? NameEncoding::Utf8 : NameEncoding::ModifiedUtf7;
+    }
+
+    // ---- commands (session_list.cpp, session_subscribe.cpp, session_select.cpp,
+    // session_fetch.cpp, session_search.cpp) ----
     void cmd_select(const Command& command, const SelectCommand& select);
     void cmd_list(const Command& command, const ListCommand& list);
     void cmd_lsub(const Command& command, const LsubCommand& lsub);
     void cmd_status(const Command& command, const StatusCommand& status);
+    // Sends `lines` untagged and OK, or NO [SERVERBUG] if they could not be read.
+    void answer_lines(const std::string& tag, std::string_view command_name,
+                      Result<std::vector<std::string>, std::string>&& lines);
+    void cmd_subscribe(const Command& command, const std::string& mailbox, bool subscribe);
     void cmd_namespace(const Command& command);
     void cmd_fetch(const Command& command, const FetchCommand& fetch);
     void fetch_batch(std::shared_ptr<FetchJob> job);

@@ -8,6 +8,9 @@
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <memory>
+
+#include "tests/store/import_test_support.h"
 
 namespace vellum::protocol {
 namespace {
@@ -24,9 +27,11 @@ public:
         if (found == users.end() || found->second != password) {
             return fail(auth::LoginFailure::BadCredentials);
         }
-        return auth::Identity{"jdcorp", "jon.doe", false, readable};
+        return auth::Identity{"jdcorp", std::string(login.substr(login.find('/') + 1)), false,
+                              readable};
     }
-    std::map<std::string, std::string> users{{"jdcorp/jon.doe", "secret"}};
+    std::map<std::string, std::string> users{{"jdcorp/jon.doe", "secret"},
+                                             {"jdcorp/mary", "secret"}};
     bool unavailable = false;
     std::vector<std::string> readable;
     int calls = 0;
@@ -90,9 +95,20 @@ public:
     std::vector<std::function<void()>> callbacks;
 };
 
+// A data directory whose instance has had no import: an empty archive,
+// where only what a session writes (subscriptions) appears. Its own for
+// each test, and removed after it.
+struct EmptyDataDir : store::testing::TempDir {
+    EmptyDataDir() { std::filesystem::create_directories(path() / "instances" / "jdcorp"); }
+};
+
 struct Fixture {
     explicit Fixture(bool tls = false, bool starttls = true)
-        : archives(temporary_data_dir()),
+        : Fixture(std::make_shared<EmptyDataDir>(), tls, starttls) {}
+    // Another connection to the same data directory.
+    Fixture(std::shared_ptr<EmptyDataDir> data_dir_in, bool tls, bool starttls)
+        : data_dir(std::move(data_dir_in)),
+          archives(data_dir->path()),
           context{.authenticator = authenticator,
                   .throttle = throttle,
                   .archives = archives,
@@ -109,13 +125,7 @@ struct Fixture {
         return host.take_output();
     }
 
-    // A data directory whose instance has had no import: an empty archive.
-    static std::filesystem::path temporary_data_dir() {
-        const auto dir = std::filesystem::temp_directory_path() / "vellum-session-test";
-        std::filesystem::create_directories(dir / "instances" / "jdcorp");
-        return dir;
-    }
-
+    std::shared_ptr<EmptyDataDir> data_dir;
     FakeAuthenticator authenticator;
     auth::LoginThrottle throttle{auth::LoginThrottleOptions{}};
     ArchiveCatalog archives;
@@ -331,6 +341,114 @@ TEST_CASE("a synchronizing literal is answered with a continuation") {
     Fixture f(true, false);
     CHECK(f.exchange("a LOGIN {14}\r\n") == "+ Ready for literal data\r\n");
     CHECK(contains(f.exchange("jdcorp/jon.doe secret\r\n"), "a OK [CAPABILITY"));
+}
+
+TEST_CASE("LIST-EXTENDED, LIST-STATUS and UTF8=ACCEPT are advertised once logged in") {
+    Fixture f(true, false);
+    CHECK_FALSE(contains(f.exchange("a CAPABILITY\r\n"), "LIST-EXTENDED"));
+    const std::string login = f.exchange("b LOGIN jdcorp/jon.doe secret\r\n");
+    CHECK(contains(login, " LIST-EXTENDED LIST-STATUS UTF8=ACCEPT"));
+    CHECK(f.exchange("c ENABLE UTF8=ACCEPT\r\n") ==
+          "* ENABLED UTF8=ACCEPT\r\nc OK ENABLE completed\r\n");
+}
+
+TEST_CASE("subscriptions: every folder at first, then the user's own, kept across connections") {
+    Fixture f(true, false);
+    f.exchange("a LOGIN jdcorp/jon.doe secret\r\n");
+    CHECK(f.exchange("b LIST (SUBSCRIBED) \"\" *\r\n") ==
+          "* LIST (\\HasNoChildren \\Subscribed) \"/\" INBOX\r\nb OK LIST completed\r\n");
+    CHECK(f.exchange("c UNSUBSCRIBE inbox\r\n") == "c OK UNSUBSCRIBE completed\r\n");
+    CHECK(f.exchange("c UNSUBSCRIBE INBOX\r\n") == "c OK UNSUBSCRIBE completed\r\n");
+    CHECK(f.exchange("d LSUB \"\" *\r\n") == "d OK LSUB completed\r\n");
+    CHECK(f.exchange("e LIST (SUBSCRIBED) \"\" *\r\n") == "e OK LIST completed\r\n");
+    CHECK(f.exchange("f LIST \"\" * RETURN (SUBSCRIBED)\r\n") ==
+          "* LIST (\\HasNoChildren) \"/\" INBOX\r\nf OK LIST completed\r\n");
+    // A name that is no folder may be subscribed (RFC 3501 6.3.6), and is
+    // listed \NonExistent (RFC 5258 3).
+    CHECK(f.exchange("g SUBSCRIBE \"Entw&APw-rfe/2024\"\r\n") == "g OK SUBSCRIBE completed\r\n");
+    CHECK(f.exchange("h LIST (SUBSCRIBED) \"\" *\r\n") ==
+          "* LIST (\\NonExistent \\HasNoChildren \\Subscribed) \"/\" Entw&APw-rfe/2024\r\n"
+          "h OK LIST completed\r\n");
+    CHECK(f.exchange("i LSUB \"\" %\r\n") ==
+          "* LSUB (\\Noselect) \"/\" Entw&APw-rfe\r\ni OK LSUB completed\r\n");
+    CHECK(f.exchange("j LIST (SUBSCRIBED RECURSIVEMATCH) \"\" %\r\n") ==
+          "* LIST (\\NonExistent \\HasNoChildren) \"/\" Entw&APw-rfe (\"CHILDINFO\" "
+          "(\"SUBSCRIBED\"))\r\nj OK LIST completed\r\n");
+    CHECK(f.exchange("k LIST \"\" *\r\n") ==
+          "* LIST (\\HasNoChildren) \"/\" INBOX\r\nk OK LIST completed\r\n");
+    // RFC 3501 6.3.7: NO for a name that is neither a folder nor subscribed.
+    CHECK(f.exchange("l UNSUBSCRIBE Elsewhere\r\n") ==
+          "l NO [NONEXISTENT] Not subscribed to that name\r\n");
+
+    Fixture again(f.data_dir, true, false);
+    again.exchange("a LOGIN jdcorp/jon.doe secret\r\n");
+    CHECK(again.exchange("b LSUB \"\" *\r\n") ==
+          "* LSUB (\\Noselect) \"/\" Entw&APw-rfe/2024\r\nb OK LSUB completed\r\n");
+    CHECK(again.exchange("c UNSUBSCRIBE Entw&APw-rfe/2024\r\n") ==
+          "c OK UNSUBSCRIBE completed\r\n");
+    CHECK(again.exchange("d LSUB \"\" *\r\n") == "d OK LSUB completed\r\n");
+
+    Fixture mary(f.data_dir, true, false);
+    mary.exchange("a LOGIN jdcorp/mary secret\r\n");
+    CHECK(mary.exchange("b LSUB \"\" *\r\n") == "* LSUB () \"/\" INBOX\r\nb OK LSUB completed\r\n");
+}
+
+TEST_CASE("LIST-STATUS follows each selectable mailbox's LIST line with its STATUS") {
+    Fixture f(true, false);
+    f.exchange("a LOGIN jdcorp/jon.doe secret\r\n");
+    CHECK(f.exchange("b LIST \"\" % RETURN (STATUS (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN "
+                     "SIZE HIGHESTMODSEQ DELETED))\r\n") ==
+          "* LIST (\\HasNoChildren) \"/\" INBOX\r\n"
+          "* STATUS INBOX (MESSAGES 0 RECENT 0 UIDNEXT 1 UIDVALIDITY 1 UNSEEN 0 SIZE 0 "
+          "HIGHESTMODSEQ 0 DELETED 0)\r\n"
+          "b OK LIST completed\r\n");
+    f.exchange("c SUBSCRIBE Elsewhere\r\n");
+    // A \NonExistent name gets no STATUS.
+    CHECK(f.exchange("d LIST (SUBSCRIBED) \"\" (Elsewhere INBOX) RETURN (STATUS (MESSAGES))\r\n") ==
+          "* LIST (\\HasNoChildren \\Subscribed) \"/\" INBOX\r\n"
+          "* STATUS INBOX (MESSAGES 0)\r\n"
+          "* LIST (\\NonExistent \\HasNoChildren \\Subscribed) \"/\" Elsewhere\r\n"
+          "d OK LIST completed\r\n");
+    // An extended LIST ignores an empty pattern instead of naming the root.
+    CHECK(f.exchange("e LIST () \"\" \"\"\r\n") == "e OK LIST completed\r\n");
+    CHECK(contains(f.exchange("f LIST (REMOTE RECURSIVEMATCH) \"\" *\r\n"), "f BAD"));
+    CHECK(contains(f.exchange("g LIST \"\" * RETURN (MYOPTION)\r\n"), "g BAD"));
+}
+
+TEST_CASE("names that are not modified UTF-7 are refused, or ignored as LIST patterns") {
+    Fixture f(true, false);
+    f.exchange("a LOGIN jdcorp/jon.doe secret\r\n");
+    const std::string refusal =
+        " NO [CANNOT] Mailbox name is not valid modified UTF-7 (RFC 3501 5.1.3)\r\n";
+    CHECK(f.exchange("b SELECT \"&Jjo!\"\r\n") == "b" + refusal);
+    CHECK(f.exchange("c STATUS &U,BTFw-&ZeVnLIqe- (MESSAGES)\r\n") == "c" + refusal);
+    CHECK(f.exchange("d SUBSCRIBE {9}\r\nEntw\xc3\xbcrfe\r\n") ==
+          "+ Ready for literal data\r\nd" + refusal);
+    CHECK(f.exchange("e LSUB \"\" &\r\n") == "e" + refusal);
+    CHECK(f.exchange("f LIST \"\" (&Jjo! INBOX)\r\n") ==
+          "* LIST (\\HasNoChildren) \"/\" INBOX\r\nf OK LIST completed\r\n");
+    CHECK(f.exchange("g EXAMINE Entw&APw-rfe\r\n") == "g NO [NONEXISTENT] No such mailbox\r\n");
+}
+
+TEST_CASE("after ENABLE UTF8=ACCEPT names travel as UTF-8 and SEARCH takes no CHARSET") {
+    Fixture f(true, false);
+    f.exchange("a LOGIN jdcorp/jon.doe secret\r\n");
+    f.exchange("b SUBSCRIBE Entw&APw-rfe\r\n");
+    f.exchange("c ENABLE UTF8=ACCEPT\r\n");
+    CHECK(f.exchange("d LIST (SUBSCRIBED) \"\" Entw*\r\n") ==
+          "* LIST (\\NonExistent \\HasNoChildren \\Subscribed) \"/\" \"Entwürfe\"\r\n"
+          "d OK LIST completed\r\n");
+    CHECK(f.exchange("e UNSUBSCRIBE \"Entwürfe\"\r\n") == "e OK UNSUBSCRIBE completed\r\n");
+    CHECK(f.exchange("f SUBSCRIBE R&D\r\n") == "f OK SUBSCRIBE completed\r\n");
+    CHECK(f.exchange("g LSUB \"\" R*\r\n") ==
+          "* LSUB (\\Noselect) \"/\" R&D\r\ng OK LSUB completed\r\n");
+    CHECK(f.exchange("h STATUS \"\xff\" (MESSAGES)\r\n") ==
+          "h BAD [CLIENTBUG] Mailbox name is not valid UTF-8 (RFC 6855 3)\r\n");
+    CHECK(contains(f.exchange("i SELECT INBOX\r\n"), "i OK"));
+    CHECK(f.exchange("j SEARCH CHARSET UTF-8 ALL\r\n") ==
+          "j BAD [CLIENTBUG] SEARCH CHARSET is not allowed after ENABLE UTF8=ACCEPT\r\n");
+    CHECK(f.exchange("k SEARCH SUBJECT \"Entwürfe\"\r\n") ==
+          "* SEARCH\r\nk OK SEARCH completed\r\n");
 }
 
 }  // namespace
