@@ -169,7 +169,9 @@ _shared_data: Optional[TestData] = None
 
 
 def shared_data() -> TestData:
-    """One data directory per test process; servers only read it."""
+    """One data directory per test process; servers only read it, apart from
+    subscriptions, which a test that changes them must keep to its own data
+    (ArchiveServerTestCase)."""
     global _shared_data
     if _shared_data is None:
         _shared_data = TestData()

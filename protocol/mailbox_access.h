@@ -46,7 +46,7 @@ std::string canonical_mailbox_name(const auth::Identity& who, std::string_view n
 // archives they may read, renamed into the other users' namespace.
 FolderList visible_folders(store::Archive& archive, const auth::Identity& who);
 
-// What decides which names a user's LIST, LSUB and UNSUBSCRIBE see.
+// What decides which names a user's LIST and LSUB see.
 struct VisibleNames {
     std::vector<store::FolderInfo> folders;          // as visible_folders
     std::vector<store::Subscription> subscriptions;  // the user's own

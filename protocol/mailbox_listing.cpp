@@ -147,15 +147,4 @@ std::vector<ListedName> list_names(const std::vector<store::FolderInfo>& folders
     return listed;
 }
 
-bool is_subscribed(const std::vector<store::FolderInfo>& folders,
-                   const std::vector<store::Subscription>& subscriptions, std::string_view name) {
-    for (const store::Subscription& subscription : subscriptions) {
-        if (subscription.mailbox == name) {
-            return subscription.subscribed;
-        }
-    }
-    return std::any_of(folders.begin(), folders.end(),
-                       [&](const store::FolderInfo& folder) { return folder.name == name; });
-}
-
 }  // namespace vellum::protocol

@@ -42,8 +42,4 @@ std::vector<ListedName> list_names(const std::vector<store::FolderInfo>& folders
                                    const std::vector<std::string>& patterns,
                                    const ListCriteria& criteria);
 
-// Whether the user is subscribed to `name`, by the same rule.
-bool is_subscribed(const std::vector<store::FolderInfo>& folders,
-                   const std::vector<store::Subscription>& subscriptions, std::string_view name);
-
 }  // namespace vellum::protocol
