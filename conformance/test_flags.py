@@ -64,13 +64,6 @@ class UserFlags(h.ArchiveServerTestCase):
         # Mary reads Jon's archive through a grant: her flags are her own.
         cls.vellum("user", "grant", h.JD_OTHER_LOGIN, h.JD_LOGIN)
 
-    def connect(self, login: str = h.JD_LOGIN, password: str = h.JD_PASSWORD) -> h.ImapConnection:
-        conn = h.connect_tls(self.server)
-        self.addCleanup(conn.close)
-        _, status = conn.command("L", f'LOGIN "{login}" "{password}"')
-        self.assertEqual(status.status, "OK", conn.describe())
-        return conn
-
     def ok(self, conn: h.ImapConnection, tag: str, command: str) -> list:
         untagged, status = conn.command(tag, command)
         self.assertEqual(status.status, "OK", f"{command}: {status.line}" + conn.describe())
@@ -93,7 +86,7 @@ class UserFlags(h.ArchiveServerTestCase):
 
     def selected(self, login: str = h.JD_LOGIN, password: str = h.JD_PASSWORD,
                  mailbox: str = "INBOX") -> h.ImapConnection:
-        conn = self.connect(login, password)
+        conn = self.login(login, password)
         untagged, status = conn.command("S", f'SELECT "{mailbox}"')
         self.assertEqual((status.status, status.code), ("OK", "READ-WRITE"), conn.describe())
         if login == h.JD_LOGIN:
@@ -103,7 +96,7 @@ class UserFlags(h.ArchiveServerTestCase):
     # ---- SELECT and EXAMINE ---------------------------------------------------
 
     def test_select_offers_the_users_flags_examine_none(self) -> None:
-        conn = self.connect()
+        conn = self.login()
         untagged, status = conn.command("S", "SELECT INBOX")
         self.assertEqual(status.code, "READ-WRITE")
         permanent = [l for l in untagged if l.startswith("* OK [PERMANENTFLAGS")]
@@ -206,7 +199,7 @@ class UserFlags(h.ArchiveServerTestCase):
     def test_flags_survive_a_new_connection(self) -> None:
         conn = self.selected()
         self.ok(conn, "A", "STORE 2 +FLAGS ($Keep)")
-        again = self.connect()
+        again = self.login()
         self.ok(again, "S", "EXAMINE INBOX")
         self.assertIn("$Keep", self.flags(again)[2])
 
@@ -214,7 +207,7 @@ class UserFlags(h.ArchiveServerTestCase):
 
     def test_another_session_hears_of_changes_at_noop_and_in_idle(self) -> None:
         writer = self.selected()
-        reader = self.connect()
+        reader = self.login()
         self.ok(reader, "S", "SELECT INBOX")
         self.ok(writer, "A", "STORE 4 +FLAGS (\\Flagged)")
         untagged = self.ok(reader, "N", "NOOP")
@@ -239,7 +232,7 @@ class UserFlags(h.ArchiveServerTestCase):
         return values[0]
 
     def test_condstore(self) -> None:
-        conn = self.connect()
+        conn = self.login()
         untagged = self.ok(conn, "S", "SELECT INBOX (CONDSTORE)")
         highest = self.highest_modseq(untagged)
         self.reset(conn)
@@ -301,7 +294,7 @@ class UserFlags(h.ArchiveServerTestCase):
     # ---- QRESYNC (RFC 7162 3.2) -------------------------------------------------
 
     def test_qresync(self) -> None:
-        conn = self.connect()
+        conn = self.login()
         _, status = conn.command("B", "SELECT INBOX (QRESYNC (1 1))")
         self.assertEqual(status.status, "BAD", "QRESYNC needs ENABLE QRESYNC (3.2.5)")
         self.assertEqual(self.ok(conn, "E", "ENABLE QRESYNC"), ["* ENABLED QRESYNC"])
@@ -314,7 +307,7 @@ class UserFlags(h.ArchiveServerTestCase):
         # Reconnect and resynchronise in one round trip: only message 2
         # (and whatever reset() changed) comes back, with its UID; UIDs the
         # client knows but the folder never had are VANISHED (EARLIER).
-        again = self.connect()
+        again = self.login()
         self.ok(again, "E", "ENABLE QRESYNC")
         untagged = self.ok(again, "S", f"SELECT INBOX (QRESYNC ({validity} {highest} 1:9))")
         fetched = {int(fetch_items(l)[1]["UID"]): fetch_items(l)[1]

@@ -45,13 +45,6 @@ class ListExtended(h.ArchiveServerTestCase):
         cls.vellum("import", h.JD_LOGIN, str(maildir))
         cls.import_files(h.JD_OTHER_LOGIN, {"board.eml": message("minutes")}, "--folder", "Board")
 
-    def login(self, user: str = h.JD_LOGIN, password: str = h.JD_PASSWORD) -> h.ImapConnection:
-        conn = h.connect_tls(self.server)
-        self.addCleanup(conn.close)
-        _, status = conn.command("L", f'LOGIN "{user}" "{password}"')
-        self.assertEqual(status.status, "OK", conn.describe())
-        return conn
-
     def ok(self, conn: h.ImapConnection, command: str) -> list:
         untagged, status = conn.command("T", command)
         self.assertEqual(status.status, "OK", f"{command}: {status.line}" + conn.describe())

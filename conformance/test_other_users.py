@@ -20,13 +20,6 @@ class OtherUsers(h.ArchiveServerTestCase):
         cls.vellum("user", "add", "jdcorp/auditor", "--admin", "--password-stdin",
                    stdin="audit-pw-1\n")
 
-    def login(self, user: str, password: str) -> h.ImapConnection:
-        conn = h.connect_tls(self.server)
-        self.addCleanup(conn.close)
-        _, status = conn.command("L", f'LOGIN "{user}" "{password}"')
-        self.assertEqual(status.status, "OK")
-        return conn
-
     def listing(self, conn: h.ImapConnection) -> list:
         untagged, status = conn.command("A", 'LIST "" "*"')
         self.assertEqual(status.status, "OK")

@@ -855,6 +855,14 @@ class ArchiveServerTestCase(unittest.TestCase):
         return subprocess.run([str(binary("vellum")), "--data-dir", str(cls.data.data_dir), *args],
                               input=stdin.encode(), check=check, capture_output=True, timeout=600)
 
+    def login(self, login: str = JD_LOGIN, password: str = JD_PASSWORD) -> ImapConnection:
+        """A logged-in implicit-TLS connection, closed when the test ends."""
+        conn = connect_tls(self.server)
+        self.addCleanup(conn.close)
+        _, status = conn.command("L", f"LOGIN {quote(login)} {quote(password)}")
+        self.assertEqual(status.status, "OK", conn.describe())
+        return conn
+
     @classmethod
     def import_files(cls, login: str, messages: "dict[str, bytes]", *options: str) -> None:
         """Writes `messages` (file name -> bytes) to a new directory and imports it."""

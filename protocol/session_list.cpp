@@ -102,45 +102,42 @@ void Session::State::cmd_namespace(const Command& command) {
     tagged(command.tag, Status::Ok, "", "NAMESPACE completed");
 }
 
-void Session::State::answer_lines(const std::string& tag, std::string_view command_name,
-                                  Result<std::vector<std::string>, std::string>&& lines) {
-    if (!lines) {
-        host.log(fmt::format("{} failed: {}", command_name, lines.error()));
-        tagged(tag, Status::No, "SERVERBUG", "The archive cannot be read right now");
+void Session::State::answer_listing(const Command& command, bool root_request,
+                                    std::function<Lines()> work) {
+    if (root_request) {
+        untagged(command.name + " (\\Noselect) \"/\" \"\"");
+        tagged(command.tag, Status::Ok, "", command.name + " completed");
         return;
     }
-    for (const std::string& line : *lines) {
-        untagged(line);
-    }
-    tagged(tag, Status::Ok, "", fmt::format("{} completed", command_name));
+    in_background<Lines>(
+        std::move(work), [this, tag = command.tag, name = command.name](Lines&& lines) {
+            if (!lines) {
+                host.log(fmt::format("{} failed: {}", name, lines.error()));
+                tagged(tag, Status::No, "SERVERBUG", "The archive cannot be read right now");
+                return;
+            }
+            for (const std::string& line : *lines) {
+                untagged(line);
+            }
+            tagged(tag, Status::Ok, "", name + " completed");
+        });
 }
 
 void Session::State::cmd_list(const Command& command, const ListCommand& list) {
     // RFC 3501 6.3.8: an empty name asks for the delimiter and the root,
     // unless the command is extended (RFC 5258 3).
-    if (!list.extended && list.patterns.size() == 1 && list.patterns.front().empty()) {
-        untagged("LIST (\\Noselect) \"/\" \"\"");
-        tagged(command.tag, Status::Ok, "", "LIST completed");
-        return;
-    }
-    in_background<Lines>(
-        [archive = archive, who = identity(), list, encoding = name_encoding()] {
-            return list_lines(*archive, who, list, encoding);
-        },
-        [this, tag = command.tag](Lines&& lines) { answer_lines(tag, "LIST", std::move(lines)); });
+    const bool root = !list.extended && list.patterns.size() == 1 && list.patterns.front().empty();
+    answer_listing(command, root,
+                   [archive = archive, who = identity(), list, encoding = name_encoding()] {
+                       return list_lines(*archive, who, list, encoding);
+                   });
 }
 
 void Session::State::cmd_lsub(const Command& command, const LsubCommand& lsub) {
-    if (lsub.pattern.empty()) {
-        untagged("LSUB (\\Noselect) \"/\" \"\"");
-        tagged(command.tag, Status::Ok, "", "LSUB completed");
-        return;
-    }
-    in_background<Lines>(
-        [archive = archive, who = identity(), lsub, encoding = name_encoding()] {
-            return lsub_lines(*archive, who, lsub, encoding);
-        },
-        [this, tag = command.tag](Lines&& lines) { answer_lines(tag, "LSUB", std::move(lines)); });
+    answer_listing(command, lsub.pattern.empty(),
+                   [archive = archive, who = identity(), lsub, encoding = name_encoding()] {
+                       return lsub_lines(*archive, who, lsub, encoding);
+                   });
 }
 
 void Session::State::cmd_status(const Command& command, const StatusCommand& status) {

@@ -163,9 +163,11 @@ struct Session::State {
     void cmd_list(const Command& command, const ListCommand& list);
     void cmd_lsub(const Command& command, const LsubCommand& lsub);
     void cmd_status(const Command& command, const StatusCommand& status);
-    // Sends `lines` untagged and OK, or NO [SERVERBUG] if they could not be read.
-    void answer_lines(const std::string& tag, std::string_view command_name,
-                      Result<std::vector<std::string>, std::string>&& lines);
+    // LIST and LSUB: the delimiter and root that an empty name asks for, or
+    // else the lines `work` makes on the worker pool (NO [SERVERBUG] if the
+    // archive could not be read).
+    void answer_listing(const Command& command, bool root_request,
+                        std::function<Result<std::vector<std::string>, std::string>()> work);
     void cmd_subscribe(const Command& command, const std::string& mailbox, bool subscribe);
     void cmd_namespace(const Command& command);
     void cmd_fetch(const Command& command, const FetchCommand& fetch);
