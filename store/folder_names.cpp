@@ -3,6 +3,7 @@
 #include <array>
 
 #include "common/ascii.h"
+#include "store/utf8.h"
 
 namespace vellum::store {
 namespace {
@@ -48,6 +49,30 @@ std::string special_use_of_level(std::string_view last) {
 
 }  // namespace
 
+namespace {
+
+// A level that is not UTF-8 (an mbox file named on an old Latin-1 system)
+// is read as ISO-8859-1, the likeliest reading, so that every client can
+// name the folder (IMAP names are UTF-8 or modified UTF-7 of it).
+std::string utf8_level(std::string_view level) {
+    if (is_strict_utf8(level)) {
+        return std::string(level);
+    }
+    std::string out;
+    for (const char c : level) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x80) {
+            out += c;
+        } else {
+            out += static_cast<char>(0xC0 | (byte >> 6));
+            out += static_cast<char>(0x80 | (byte & 0x3F));
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 std::string canonical_folder_name(std::string_view name) {
     std::string out;
     size_t start = 0;
@@ -61,7 +86,7 @@ std::string canonical_folder_name(std::string_view name) {
             if (!out.empty()) {
                 out += '/';
             }
-            out += (out.empty() && ascii_iequals(level, "INBOX")) ? "INBOX" : std::string(level);
+            out += (out.empty() && ascii_iequals(level, "INBOX")) ? "INBOX" : utf8_level(level);
         }
         start = end + 1;
     }

@@ -10,7 +10,7 @@ namespace vellum::store {
 
 // Trims "/" at either end and collapses empty levels; "inbox" in any case,
 // alone or as the first level, becomes "INBOX" (RFC 3501 5.1). An empty
-// name is the inbox.
+// name is the inbox. A level that is not UTF-8 is read as ISO-8859-1.
 std::string canonical_folder_name(std::string_view name);
 
 // "\Sent", "\Drafts", "\Trash", "\Junk" or "" from the last level of the

@@ -45,6 +45,9 @@ TEST_CASE("folder names: INBOX and special use") {
     CHECK(canonical_folder_name("inbox") == "INBOX");
     CHECK(canonical_folder_name("/Inbox/Sub/") == "INBOX/Sub");
     CHECK(canonical_folder_name("") == "INBOX");
+    // Latin-1 file names ("Entw\xfcrfe") become UTF-8; UTF-8 stays as it is.
+    CHECK(canonical_folder_name("Archiv/Entw\xfcrfe") == "Archiv/Entw\xc3\xbcrfe");
+    CHECK(canonical_folder_name("Entw\xc3\xbcrfe") == "Entw\xc3\xbcrfe");
     CHECK(special_use_for("Sent") == "\\Sent");
     CHECK(special_use_for("Sent Items") == "\\Sent");
     CHECK(special_use_for("Sent Messages") == "\\Sent");
