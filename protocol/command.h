@@ -209,6 +209,11 @@ struct EnableCommand {
     std::vector<std::string> capabilities;  // as sent
 };
 
+// RFC 4978: the compression mechanism, upper-cased ("DEFLATE").
+struct CompressCommand {
+    std::string mechanism;
+};
+
 struct QresyncParams {
     uint32_t uid_validity = 0;
     uint64_t mod_seq = 0;
@@ -303,7 +308,7 @@ using CommandBody =
                  CreateCommand, DeleteCommand, RenameCommand, SubscribeCommand, UnsubscribeCommand,
                  ListCommand, LsubCommand, StatusCommand, AppendCommand, CheckCommand, CloseCommand,
                  UnselectCommand, ExpungeCommand, SearchCommand, FetchCommand, StoreCommand,
-                 CopyCommand, SortCommand, ThreadCommand, IdleCommand>;
+                 CopyCommand, SortCommand, ThreadCommand, IdleCommand, CompressCommand>;
 
 struct Command {
     std::string tag;

@@ -111,6 +111,7 @@ struct BodyDumper {
     std::string operator()(const EnableCommand& c) const {
         return " " + dump_strings(c.capabilities);
     }
+    std::string operator()(const CompressCommand& c) const { return " " + c.mechanism; }
     std::string operator()(const SelectCommand& c) const {
         std::string text =
             fmt::format(" {} ro={} condstore={}", c.mailbox, c.read_only, c.condstore);

@@ -51,6 +51,7 @@ constexpr std::array kCommands = {
     CommandSpec{"SORT", parse_sort, false},
     CommandSpec{"THREAD", parse_thread, false},
     CommandSpec{"IDLE", parse_no_arguments, false},
+    CommandSpec{"COMPRESS", parse_compress, false},
     CommandSpec{"UID FETCH", parse_fetch, true},
     CommandSpec{"UID SEARCH", parse_search, true},
     CommandSpec{"UID STORE", parse_store, true},

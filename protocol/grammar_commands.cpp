@@ -299,6 +299,16 @@ std::optional<CommandBody> parse_enable(ArgCursor& cursor, bool /*uid*/) {
     return enable;
 }
 
+std::optional<CommandBody> parse_compress(ArgCursor& cursor, bool /*uid*/) {
+    // RFC 4978 5: "COMPRESS" SP algorithm. Any atom is read here; the
+    // session answers BAD to one it does not know (RFC 4978 3).
+    auto mechanism = read_keyword(cursor, "compression mechanism");
+    if (!mechanism) {
+        return std::nullopt;
+    }
+    return CompressCommand{std::move(*mechanism)};
+}
+
 std::optional<CommandBody> parse_select(ArgCursor& cursor, bool /*uid*/) {
     return parse_select_or_examine(cursor, false);
 }

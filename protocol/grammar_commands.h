@@ -19,6 +19,7 @@ std::optional<CommandBody> parse_login(ArgCursor& cursor, bool uid);
 std::optional<CommandBody> parse_authenticate(ArgCursor& cursor, bool uid);
 std::optional<CommandBody> parse_id(ArgCursor& cursor, bool uid);
 std::optional<CommandBody> parse_enable(ArgCursor& cursor, bool uid);
+std::optional<CommandBody> parse_compress(ArgCursor& cursor, bool uid);
 std::optional<CommandBody> parse_select(ArgCursor& cursor, bool uid);
 std::optional<CommandBody> parse_examine(ArgCursor& cursor, bool uid);
 std::optional<CommandBody> parse_create(ArgCursor& cursor, bool uid);

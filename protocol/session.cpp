@@ -24,7 +24,7 @@ constexpr ValidIn command_valid_in() {
     } else if constexpr (is_one_of<T, EnableCommand, NamespaceCommand, SelectCommand, CreateCommand,
                                    DeleteCommand, RenameCommand, SubscribeCommand,
                                    UnsubscribeCommand, ListCommand, LsubCommand, StatusCommand,
-                                   AppendCommand, IdleCommand>) {
+                                   AppendCommand, IdleCommand, CompressCommand>) {
         return ValidIn::Authenticated;
     } else {
         return ValidIn::Selected;
@@ -94,7 +94,7 @@ std::string Session::State::capabilities() const {
     } else {
         caps +=
             " NAMESPACE UNSELECT SPECIAL-USE ESEARCH SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES "
-            "BINARY CONDSTORE QRESYNC LIST-EXTENDED LIST-STATUS UTF8=ACCEPT";
+            "BINARY CONDSTORE QRESYNC LIST-EXTENDED LIST-STATUS UTF8=ACCEPT COMPRESS=DEFLATE";
     }
     return caps;
 }
@@ -269,6 +269,8 @@ void Session::State::dispatch(Command&& command) {
                 cmd_sort_or_thread(command);
             } else if constexpr (std::is_same_v<T, IdleCommand>) {
                 cmd_idle(command);
+            } else if constexpr (std::is_same_v<T, CompressCommand>) {
+                cmd_compress(command, body);
             } else {
                 static_assert(is_one_of<T>, "every command needs an answer");
             }

@@ -28,6 +28,10 @@ public:
     virtual void send(std::string bytes) = 0;
     // Switches the connection to TLS once what was sent so far is written.
     virtual void start_tls() = 0;
+    // RFC 4978: everything sent from now on is compressed, and everything
+    // read is decompressed, starting with `compressed_input`: what the
+    // client sent after the COMPRESS command, already compressed.
+    virtual void start_compression(std::string compressed_input) = 0;
     // Closes the connection once what was sent so far is written.
     virtual void close() = 0;
     // Runs `work` on the worker pool, then `done` on the loop thread; `done`

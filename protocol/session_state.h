@@ -1,6 +1,6 @@
 // The session's private state, shared by the files that implement its
-// command groups (session.cpp, session_auth.cpp, session_list.cpp, session_select.cpp,
-// session_fetch.cpp, session_search.cpp).
+// command groups (session.cpp, session_auth.cpp, session_compress.cpp, session_list.cpp,
+// session_select.cpp, session_fetch.cpp, session_search.cpp).
 #pragma once
 
 #include <functional>
@@ -87,6 +87,7 @@ struct Session::State {
     } enabled;
     unsigned login_failures = 0;
     bool tls_active = false;
+    bool compression_active = false;  // RFC 4978, for the rest of the connection
     // The logged-in user's instance archive, opened at login.
     std::shared_ptr<store::Archive> archive;
 
@@ -156,6 +157,9 @@ struct Session::State {
     NameEncoding name_encoding() const {
         return enabled.utf8_accept ? NameEncoding::Utf8 : NameEncoding::ModifiedUtf7;
     }
+
+    // ---- commands (session_compress.cpp) ----
+    void cmd_compress(const Command& command, const CompressCommand& compress);
 
     // ---- commands (session_list.cpp, session_subscribe.cpp, session_select.cpp,
     // session_fetch.cpp, session_search.cpp) ----

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "server/deflate_stream.h"
 #include "server/log.h"
 
 namespace vellum::server {
@@ -14,6 +15,15 @@ namespace {
 constexpr size_t kOutputHighWatermark = 1024 * 1024;
 // A paused answer resumes when the queue has drained below this.
 constexpr size_t kOutputLowWatermark = 256 * 1024;
+// Under COMPRESS the session gets decompressed input in steps of one read
+// buffer's size, with the same checks in between as before each read, so
+// a few compressed bytes that stand for megabytes of commands cannot run
+// past the output watermarks or pile up while the session is busy.
+constexpr size_t kDecompressStep = 64 * 1024;
+// A compressed connection that has sent nothing for this long gives its
+// compressor's memory back (most of the ~200 KiB COMPRESS costs); the next
+// answer starts a new one without the old dictionary.
+constexpr uint64_t kCompressorReleaseMs = 10'000;
 
 std::string peer_name(uv_tcp_t* tcp) {
     sockaddr_storage address{};
@@ -43,6 +53,17 @@ struct Connection::WorkRequest {
     std::function<void()> work;
     std::function<void()> done;
     std::shared_ptr<Connection> connection;
+};
+
+struct Connection::Compression {
+    DeflateStream stream;
+    // Active while compressed output waits for a flush. A prepare callback
+    // runs once per loop iteration, just before the loop waits for I/O: one
+    // flush per burst of answers rather than per line, and nothing held
+    // back while the client waits.
+    UvHandle<uv_prepare_t> flush;
+    // Restarted at each flush; see kCompressorReleaseMs.
+    UvHandle<uv_timer_t> release;
 };
 
 struct Connection::Timer {
@@ -112,10 +133,10 @@ void Connection::on_read(ssize_t nread, const uv_buf_t* buffer) {
     const std::string_view bytes(buffer->base, static_cast<size_t>(nread));
     if (tls_) {
         on_ciphertext(bytes);
-    } else if (!closing_) {
-        session_->on_input(bytes);
+    } else {
+        deliver_plaintext(bytes);
     }
-    update_reading();
+    after_callback();
 }
 
 void Connection::on_ciphertext(std::string_view ciphertext) {
@@ -156,14 +177,41 @@ void Connection::on_tls_established() {
 }
 
 void Connection::deliver_plaintext(std::string_view plaintext) {
-    if (!plaintext.empty() && !closing_) {
+    if (plaintext.empty() || closing_) {
+        return;
+    }
+    if (compression_) {
+        compression_->stream.add_input(plaintext);  // see after_callback()
+    } else {
         session_->on_input(plaintext);
     }
 }
 
+void Connection::decompress_pending_input() {
+    while (compression_ && compression_->stream.input_pending() && !closed_ && !closing_ &&
+           !session_->busy() && !output_congested()) {
+        auto plaintext = compression_->stream.decompress(kDecompressStep);
+        if (!plaintext) {
+            log("closing: the client's COMPRESS stream is unreadable: " + plaintext.error());
+            // Answers already sent still reach the client, then TLS ends
+            // with close_notify; nothing more is read.
+            close();
+            return;
+        }
+        session_->on_input(*plaintext);
+    }
+}
+
+void Connection::after_callback() {
+    decompress_pending_input();
+    update_reading();
+}
+
 void Connection::update_reading() {
-    const bool want =
-        !closed_ && !closing_ && !session_->busy() && queued_write_bytes_ < kOutputHighWatermark;
+    // Input already read but not yet decompressed comes first.
+    const bool want = !closed_ && !closing_ && !session_->busy() &&
+                      queued_write_bytes_ < kOutputHighWatermark &&
+                      !(compression_ && compression_->stream.input_pending());
     if (want == reading_) {
         return;
     }
@@ -209,6 +257,50 @@ void Connection::input_resumed() {
 // ---- output --------------------------------------------------------------
 
 void Connection::send(std::string bytes) {
+    if (closed_ || bytes.empty()) {
+        return;
+    }
+    if (compression_) {
+        auto compressed = compression_->stream.compress(bytes);
+        if (!compressed) {
+            log(compressed.error());
+            close_now();
+            return;
+        }
+        if (uv_is_active(compression_->flush.as_handle()) == 0) {
+            uv_prepare_start(compression_->flush.get(), [](uv_prepare_t* handle) {
+                static_cast<Connection*>(handle->data)->flush_compression();
+            });
+        }
+        bytes = std::move(*compressed);
+    }
+    send_below_compression(std::move(bytes));
+}
+
+void Connection::flush_compression() {
+    if (closed_ || !compression_) {
+        return;
+    }
+    uv_prepare_stop(compression_->flush.get());
+    auto flushed = compression_->stream.flush();
+    if (!flushed) {
+        log(flushed.error());
+        close_now();
+        return;
+    }
+    send_below_compression(std::move(*flushed));
+    if (closed_) {
+        return;
+    }
+    uv_timer_start(
+        compression_->release.get(),
+        [](uv_timer_t* timer) {
+            static_cast<Connection*>(timer->data)->compression_->stream.release_compressor();
+        },
+        kCompressorReleaseMs, 0);
+}
+
+void Connection::send_below_compression(std::string bytes) {
     if (closed_ || bytes.empty()) {
         return;
     }
@@ -276,7 +368,7 @@ void Connection::on_write_done(size_t bytes, int status) {
     if (on_drained_ && queued_write_bytes_ < kOutputLowWatermark) {
         std::exchange(on_drained_, {})();
     }
-    update_reading();
+    after_callback();
 }
 
 bool Connection::output_congested() const {
@@ -300,6 +392,20 @@ void Connection::start_tls() {
     tls_ = std::make_unique<TlsStream>(owner_.tls_context());
 }
 
+void Connection::start_compression(std::string compressed_input) {
+    // The tagged OK was sent uncompressed before this call (RFC 4978 3).
+    compression_ = std::make_unique<Compression>();
+    compression_->flush.init(
+        [this](uv_prepare_t* handle) { return uv_prepare_init(owner_.loop(), handle); });
+    compression_->flush.get()->data = this;
+    compression_->release.init(
+        [this](uv_timer_t* handle) { return uv_timer_init(owner_.loop(), handle); });
+    compression_->release.get()->data = this;
+    // The session is still running; after_callback() decompresses this.
+    compression_->stream.add_input(compressed_input);
+    log("COMPRESS=DEFLATE active");
+}
+
 // ---- closing ---------------------------------------------------------------
 
 void Connection::close() {
@@ -307,6 +413,7 @@ void Connection::close() {
         return;
     }
     closing_ = true;
+    flush_compression();
     if (tls_ && tls_->established()) {
         tls_->shutdown();
         flush_tls();
@@ -329,6 +436,10 @@ void Connection::close_now() {
     }
     timers_.clear();
     inactivity_timer_.reset();
+    if (compression_) {
+        compression_->flush.reset();
+        compression_->release.reset();
+    }
     on_drained_ = nullptr;
     // The owner drops its reference once libuv has let go of the handle.
     tcp_.reset(
@@ -347,7 +458,7 @@ void Connection::run_blocking(std::function<void()> work, std::function<void()> 
             auto* finished = static_cast<WorkRequest*>(work_request->data);
             if (work_status == 0 && !finished->connection->closed_) {
                 finished->done();
-                finished->connection->update_reading();
+                finished->connection->after_callback();
             }
             delete finished;
         });
@@ -376,7 +487,7 @@ void Connection::after(std::chrono::milliseconds delay, std::function<void()> ca
             fired->handle.reset();
             delete fired;
             fired_callback();
-            connection->update_reading();
+            connection->after_callback();
         },
         static_cast<uint64_t>(delay.count()), 0);
 }

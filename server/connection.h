@@ -1,5 +1,9 @@
-// One client connection: the TCP handle, TLS when there is any, and the IMAP
-// session it carries. Lives on the loop thread.
+// One client connection: the TCP handle, TLS when there is any, COMPRESS
+// when the client asked for it, and the IMAP session it carries. Lives on
+// the loop thread.
+//
+// The layers, from the session down (RFC 4978 3: compress, then encrypt):
+// session -> DeflateStream -> TlsStream -> TCP.
 //
 // Lifetime: the Server holds a shared_ptr until the TCP handle has closed;
 // work queued on the worker pool and pending timers hold their own, so a
@@ -40,6 +44,7 @@ public:
     // protocol::SessionHost
     void send(std::string bytes) override;
     void start_tls() override;
+    void start_compression(std::string compressed_input) override;
     void close() override;
     void run_blocking(std::function<void()> work, std::function<void()> done) override;
     void after(std::chrono::milliseconds delay, std::function<void()> callback) override;
@@ -52,14 +57,21 @@ private:
     struct WriteRequest;
     struct WorkRequest;
     struct Timer;
+    struct Compression;
 
     void on_read(ssize_t nread, const uv_buf_t* buffer);
     void on_ciphertext(std::string_view ciphertext);
     void on_tls_established();
     void deliver_plaintext(std::string_view plaintext);
+    void decompress_pending_input();
+    void send_below_compression(std::string bytes);
+    void flush_compression();
     void write_to_socket(std::string bytes);
     void flush_tls();
     void on_write_done(size_t bytes, int status);
+    // After each libuv callback that may have run the session: the session
+    // may take buffered input again, and reading may resume or pause.
+    void after_callback();
     void update_reading();
     void close_now();
     void restart_inactivity_timer();
@@ -70,6 +82,7 @@ private:
     std::string peer_;
     std::unique_ptr<protocol::Session> session_;
     std::unique_ptr<TlsStream> tls_;
+    std::unique_ptr<Compression> compression_;  // after COMPRESS DEFLATE
     // Session output produced while a TLS handshake is still running.
     std::string output_before_handshake_;
     std::list<Timer*> timers_;

@@ -76,6 +76,14 @@ TEST_CASE("ENABLE (RFC 5161)") {
     CHECK(read_error("a ENABLE\r\n").text == "ENABLE: missing capability");
 }
 
+TEST_CASE("COMPRESS (RFC 4978)") {
+    CHECK(read_body<CompressCommand>("a COMPRESS deflate\r\n").mechanism == "DEFLATE");
+    CHECK(read_body<CompressCommand>("a COMPRESS X-OTHER\r\n").mechanism == "X-OTHER");
+    CHECK(read_error("a COMPRESS\r\n").text == "COMPRESS: missing compression mechanism");
+    CHECK(read_error("a COMPRESS \"DEFLATE\"\r\n").code == "CLIENTBUG");
+    CHECK(read_error("a COMPRESS DEFLATE now\r\n").code == "CLIENTBUG");
+}
+
 TEST_CASE("SELECT and EXAMINE, with CONDSTORE and QRESYNC") {
     SelectCommand select = read_body<SelectCommand>("a SELECT inbox\r\n");
     CHECK(select.mailbox == "INBOX");

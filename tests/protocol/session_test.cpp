@@ -1,6 +1,6 @@
 // The session driven by a fake connection: what a client sees for each
-// state, STARTTLS, logins (with the worker pool and timers run by hand),
-// read-only refusals and shutdown.
+// state, STARTTLS, COMPRESS, logins (with the worker pool and timers run by
+// hand), read-only refusals and shutdown.
 #include "protocol/session.h"
 
 #include <doctest/doctest.h>
@@ -41,6 +41,9 @@ class FakeHost final : public SessionHost {
 public:
     void send(std::string bytes) override { output += bytes; }
     void start_tls() override { tls_started = true; }
+    void start_compression(std::string compressed_input) override {
+        compression_starts.push_back(std::move(compressed_input));
+    }
     void close() override { closed = true; }
     void run_blocking(std::function<void()> work, std::function<void()> done) override {
         work();
@@ -75,6 +78,7 @@ public:
 
     std::string output;
     bool tls_started = false;
+    std::vector<std::string> compression_starts;  // the input handed over each time
     bool closed = false;
     bool congested = false;
     int resumed = 0;
@@ -182,6 +186,42 @@ TEST_CASE("STARTTLS discards what the client pipelined before the handshake") {
     CHECK(contains(caps, "AUTH=PLAIN"));
     CHECK_FALSE(contains(caps, "STARTTLS"));
     CHECK(contains(f.exchange("d STARTTLS\r\n"), "d BAD"));
+}
+
+TEST_CASE("COMPRESS DEFLATE is offered and accepted once logged in, and only once") {
+    Fixture f(true, false);
+    CHECK_FALSE(contains(f.exchange("a CAPABILITY\r\n"), "COMPRESS"));
+    CHECK(contains(f.exchange("b COMPRESS DEFLATE\r\n"),
+                   "b BAD [CLIENTBUG] COMPRESS is not valid in the not authenticated state"));
+    CHECK(contains(f.exchange("c LOGIN jdcorp/jon.doe secret\r\n"), " COMPRESS=DEFLATE]"));
+    CHECK(contains(f.exchange("d CAPABILITY\r\n"), " COMPRESS=DEFLATE"));
+    // RFC 4978 3: BAD for a mechanism the server does not know.
+    CHECK(f.exchange("e COMPRESS GZIP\r\n") ==
+          "e BAD [CLIENTBUG] Unknown compression mechanism: DEFLATE is the one offered\r\n");
+    CHECK(contains(f.exchange("e COMPRESS\r\n"), "e BAD [CLIENTBUG]"));
+    CHECK(f.host.compression_starts.empty());
+
+    // The mechanism is case-insensitive (RFC 4978 5); the OK is the last
+    // thing sent before the host switches.
+    CHECK(f.exchange("f compress deflate\r\n") == "f OK DEFLATE active\r\n");
+    REQUIRE(f.host.compression_starts.size() == 1);
+    CHECK(f.host.compression_starts[0].empty());
+    // The host now hands over decompressed input as before.
+    CHECK(f.exchange("g NOOP\r\n") == "g OK NOOP completed\r\n");
+    CHECK(f.exchange("h COMPRESS DEFLATE\r\n") ==
+          "h NO [COMPRESSIONACTIVE] DEFLATE active via COMPRESS\r\n");
+    CHECK(f.host.compression_starts.size() == 1);
+}
+
+TEST_CASE("bytes pipelined after COMPRESS go back to the host undecoded") {
+    Fixture f(true, false);
+    f.exchange("a LOGIN jdcorp/jon.doe secret\r\n");
+    // "c NOOP\r\n" compressed: read as IMAP it would be a bad command line.
+    const std::string compressed("JV\xf0\xf3\xf7\x0f\xe0\xe5\x02\x00\x00\x00\xff\xff", 14);
+    CHECK(f.exchange("b COMPRESS DEFLATE\r\n" + compressed) == "b OK DEFLATE active\r\n");
+    REQUIRE(f.host.compression_starts.size() == 1);
+    CHECK(f.host.compression_starts[0] == compressed);
+    CHECK(f.exchange("c NOOP\r\n") == "c OK NOOP completed\r\n");
 }
 
 TEST_CASE("a successful LOGIN runs on the worker pool and answers with capabilities") {
