@@ -1,7 +1,8 @@
 """Perl's Mail::IMAPClient as a real client: conformance/clients/walk.pl logs
 in over implicit TLS (certificate verified), walks every folder (folders,
 examine, message_count, messages, parse_headers, size, message_string) and
-prints one JSON line per folder, checked here against what was imported.
+prints one JSON line per folder, checked here against what was imported;
+once plain and once under COMPRESS=DEFLATE (RFC 4978).
 Needs the Debian packages libmail-imapclient-perl and libio-socket-ssl-perl."""
 
 import hashlib
@@ -57,9 +58,10 @@ class PerlImapClient(h.ArchiveServerTestCase):
                              "--folder", folder)
             cls.expected[folder] = messages
 
-    def walk(self, password: str = h.JD_PASSWORD) -> subprocess.CompletedProcess:
+    def walk(self, password: str = h.JD_PASSWORD,
+             compress: bool = False) -> subprocess.CompletedProcess:
         command = [PERL, str(WALK), h.HOST, str(self.server.tls_port), str(self.data.cert),
-                   h.JD_LOGIN]
+                   h.JD_LOGIN] + (["compress"] if compress else [])
         try:
             return subprocess.run(command, input=password + "\n", capture_output=True,
                                   text=True, timeout=WALK_TIMEOUT)
@@ -67,7 +69,17 @@ class PerlImapClient(h.ArchiveServerTestCase):
             self.fail(f"walk.pl hung\nstdout: {error.stdout}\nstderr: {error.stderr}")
 
     def test_walk_every_folder(self) -> None:
-        result = self.walk()
+        self.check_walk(self.walk())
+
+    def test_walk_every_folder_compressed(self) -> None:
+        # Mail::IMAPClient's own RFC 4978 support: COMPRESS DEFLATE after
+        # LOGIN, commands flushed with Z_PARTIAL_FLUSH.
+        active_before = self.server.log_text().count("COMPRESS=DEFLATE active")
+        self.check_walk(self.walk(compress=True))
+        self.assertEqual(self.server.log_text().count("COMPRESS=DEFLATE active"),
+                         active_before + 1, self.server.log_text(last=30))
+
+    def check_walk(self, result: subprocess.CompletedProcess) -> None:
         self.assertEqual(result.returncode, 0,
                          f"walk.pl failed:\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}\n"
                          f"vellumd log:\n{self.server.log_text(last=30)}")

@@ -6,7 +6,7 @@ import socket
 import unittest
 
 from vellum_harness import (
-    HOST, JD_LOGIN, JD_PASSWORD, TIMEOUT, Server, ServerTestCase, shared_data,
+    HOST, JD_LOGIN, JD_PASSWORD, TIMEOUT, Server, ServerTestCase, shared_data, start_compression,
 )
 
 
@@ -28,6 +28,9 @@ class Shutdown(ServerTestCase):
         clients["starttls, not authenticated"] = self.starttls()
         clients["tls, authenticated"] = self.logged_in(name="tls-authenticated")
         clients["tls, selected"] = self.selected()
+        conn = self.logged_in(name="tls-compressed")
+        start_compression(conn)
+        clients["tls, compressed (RFC 4978)"] = conn
         conn = self.logged_in(name="tls-idle")
         conn.send_line("i IDLE")
         self.assertTrue(conn.read_line().startswith("+"), conn.describe())

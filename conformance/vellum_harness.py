@@ -11,7 +11,10 @@ Everything here talks to real processes over 127.0.0.1 only:
                     timeout on every read, keeping a transcript for failure
                     messages;
 * ``ServerTestCase`` a unittest base class that starts one server per class
-                    and offers connect/login helpers and assertions.
+                    and offers connect/login helpers and assertions;
+* ``DeflateSocket`` the client's side of COMPRESS=DEFLATE (RFC 4978), put
+                    between an ImapConnection and its socket by
+                    ``start_compression``.
 
 Binaries come from $VELLUM_BIN_DIR (ctest sets it to <build>/bin).
 Python 3 standard library only.
@@ -33,6 +36,7 @@ import tempfile
 import threading
 import time
 import unittest
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
@@ -666,6 +670,73 @@ class ImapConnection:
         except OSError:
             pass
         self.closed = True
+
+
+# ---- COMPRESS=DEFLATE -------------------------------------------------------------
+
+
+class DeflateSocket:
+    """Raw DEFLATE (RFC 1951, zlib window bits -15, as RFC 4978 requires) in
+    both directions around a socket, TLS or not. Each sendall() is flushed
+    with Z_SYNC_FLUSH so the server can act on it at once. Counts the bytes
+    on the wire and the bytes they stand for, so tests can check that the
+    server really compresses."""
+
+    def __init__(self, sock) -> None:
+        self.sock = sock
+        self.compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        self.decompressor = zlib.decompressobj(-15)
+        self.pending = b""
+        self.wire_received = 0
+        self.plain_received = 0
+
+    def compress(self, data: bytes) -> bytes:
+        """`data` as the next piece of the client's compressed stream."""
+        return self.compressor.compress(data) + self.compressor.flush(zlib.Z_SYNC_FLUSH)
+
+    def received(self, wire: bytes) -> None:
+        """Takes compressed bytes from the server: each read, and those that
+        came in one read with the COMPRESS answer, before this took over."""
+        self.wire_received += len(wire)
+        plain = self.decompressor.decompress(wire)
+        self.plain_received += len(plain)
+        self.pending += plain
+
+    def sendall(self, data: bytes) -> None:
+        self.sock.sendall(self.compress(data))
+
+    def recv(self, size: int) -> bytes:
+        """What the server sent, decompressed; b"" at the end of the
+        connection. zlib.error if the server's stream is corrupt."""
+        while not self.pending:
+            wire = self.sock.recv(size)
+            if not wire:
+                return b""
+            self.received(wire)
+        data, self.pending = self.pending, b""
+        return data
+
+    def __getattr__(self, name):
+        return getattr(self.sock, name)  # settimeout, setsockopt, close, version, ...
+
+
+def start_compression(conn: "ImapConnection", tag: str = "Z",
+                      deflate: Optional[DeflateSocket] = None,
+                      pipelined: bytes = b"") -> DeflateSocket:
+    """Sends COMPRESS DEFLATE (followed in the same packet by `pipelined`,
+    already compressed with `deflate`), expects OK and from then on speaks
+    compressed IMAP on `conn`."""
+    deflate = deflate or DeflateSocket(conn.sock)
+    conn.send(f"{tag} COMPRESS DEFLATE".encode() + CRLF + pipelined)
+    _, status = conn.read_until_tagged(tag)
+    if status.status != "OK":
+        raise AssertionError(f"COMPRESS refused: {status.line}" + conn.describe())
+    # RFC 4978 3: the server compresses from right after the OK's CRLF.
+    deflate.received(conn.buffer)
+    conn.buffer = b""
+    conn.sock = deflate
+    conn.transcript.append("-- COMPRESS=DEFLATE active --")
+    return deflate
 
 
 # ---- connecting ---------------------------------------------------------------

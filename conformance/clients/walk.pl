@@ -3,7 +3,9 @@
 # TLS and prints one JSON object per folder:
 #   {"folder": NAME, "count": N, "uids": [..], "first_bytes": B,
 #    "first_sha256": HEX, "first_size": RFC822.SIZE, "headers": {...}}
-# Usage: walk.pl HOST PORT CAFILE LOGIN   (password on stdin)
+# Usage: walk.pl HOST PORT CAFILE LOGIN [compress]   (password on stdin)
+# With "compress", the whole walk runs under COMPRESS=DEFLATE (RFC 4978),
+# which Mail::IMAPClient turns on right after LOGIN.
 use strict;
 use warnings;
 use Digest::SHA qw(sha256_hex);
@@ -11,8 +13,9 @@ use IO::Socket::SSL qw(SSL_VERIFY_PEER);
 use JSON::PP;
 use Mail::IMAPClient;
 
-my ($host, $port, $cafile, $login) = @ARGV;
-die "usage: walk.pl HOST PORT CAFILE LOGIN\n" unless defined $login;
+my ($host, $port, $cafile, $login, $mode) = @ARGV;
+die "usage: walk.pl HOST PORT CAFILE LOGIN [compress]\n" unless defined $login;
+my $compress = defined $mode && $mode eq 'compress';
 my $password = <STDIN>;
 chomp $password;
 
@@ -30,8 +33,10 @@ my $imap = Mail::IMAPClient->new(
     Uid      => 1,
     Peek     => 1,
     Timeout  => 20,
+    Compress => $compress,
 ) or die "connect/login failed: $@\n";
 die "not authenticated\n" unless $imap->IsAuthenticated;
+die "not compressing\n" if $compress && !$imap->Compress;
 
 my $json = JSON::PP->new->canonical->utf8;
 my $folders = $imap->folders or die "folders failed: " . $imap->LastError . "\n";
