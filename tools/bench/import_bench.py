@@ -39,16 +39,24 @@ def vellum(bin_dir, data_dir, *args, stdin=None):
     return result.stdout
 
 
+def import_into(bin_dir, data_dir, paths, options=()):
+    """Creates the instance `bench` with the user `bench/user` in data_dir and
+    imports `paths` (with `vellum import` options): the import's summary, its
+    wall time, the instance's stats."""
+    vellum(bin_dir, data_dir, "instance", "add", "bench")
+    vellum(bin_dir, data_dir, "user", "add", "bench/user", "--password-stdin", stdin="pw\n")
+    started = time.monotonic()
+    summary = json.loads(vellum(bin_dir, data_dir, "import", "bench/user", "--json", *options,
+                                *paths))
+    seconds = time.monotonic() - started
+    stats = json.loads(vellum(bin_dir, data_dir, "stats", "bench", "--json"))[0]
+    return summary, seconds, stats
+
+
 def run_once(bin_dir, paths):
     data_dir = tempfile.mkdtemp(prefix="vellum-bench-")
     try:
-        vellum(bin_dir, data_dir, "instance", "add", "bench")
-        vellum(bin_dir, data_dir, "user", "add", "bench/user", "--password-stdin", stdin="pw\n")
-        started = time.monotonic()
-        summary = json.loads(vellum(bin_dir, data_dir, "import", "bench/user", "--json", *paths))
-        seconds = time.monotonic() - started
-        stats = json.loads(vellum(bin_dir, data_dir, "stats", "bench", "--json"))[0]
-        return summary, seconds, stats
+        return import_into(bin_dir, data_dir, paths)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
