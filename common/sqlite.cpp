@@ -176,8 +176,21 @@ Result<int, std::string> user_version(sqlite3* db) {
     return version;
 }
 
+Result<std::vector<Statement>, std::string> prepare_all(sqlite3* db,
+                                                        std::span<const char* const> sql) {
+    std::vector<Statement> prepared;
+    for (const char* text : sql) {
+        auto statement = Statement::prepare(db, text);
+        if (!statement) {
+            return fail(statement.error());
+        }
+        prepared.push_back(std::move(statement).value());
+    }
+    return prepared;
+}
+
 Status<std::string> migrate(sqlite3* db, std::span<const char* const> migrations,
-                            std::string_view what) {
+                            std::string_view what, const MigrationStep& after) {
     const auto latest = static_cast<int>(migrations.size());
     for (;;) {
         auto transaction = WriteTransaction::begin(db);
@@ -200,6 +213,12 @@ Status<std::string> migrate(sqlite3* db, std::span<const char* const> migrations
         if (auto applied = execute(db, migrations[static_cast<size_t>(*version)]); !applied) {
             return fail(
                 fmt::format("{} migration {} failed: {}", what, *version + 1, applied.error()));
+        }
+        if (after) {
+            if (auto stepped = after(db, *version); !stepped) {
+                return fail(
+                    fmt::format("{} migration {} failed: {}", what, *version + 1, stepped.error()));
+            }
         }
         const std::string bump = fmt::format("PRAGMA user_version = {}", *version + 1);
         if (auto bumped = execute(db, bump.c_str()); !bumped) {

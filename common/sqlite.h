@@ -7,10 +7,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 
@@ -82,6 +84,10 @@ private:
     StatementPtr statement_;
 };
 
+// Prepares each of `sql`, in order.
+Result<std::vector<Statement>, std::string> prepare_all(sqlite3* db,
+                                                        std::span<const char* const> sql);
+
 // Prepares, binds and runs a statement that returns no rows.
 template <typename... Params>
 Status<std::string> run(sqlite3* db, std::string_view sql, const Params&... params) {
@@ -126,12 +132,17 @@ private:
 // The database's PRAGMA user_version.
 Result<int, std::string> user_version(sqlite3* db);
 
+// What a migration does beyond its SQL, in its transaction, after the SQL:
+// called with the version it migrates from.
+using MigrationStep = std::function<Status<std::string>(sqlite3* db, int from_version)>;
+
 // Brings a schema up to date: `migrations[n]` takes it from user_version n
 // to n + 1, each applied in its own write transaction that re-reads the
 // version under the lock (two processes opening a fresh file at once must
-// not both apply one). Refuses a file newer than `migrations` knows;
-// `what` names the database in messages ("the registry").
+// not both apply one), together with `after` if given. Refuses a file newer
+// than `migrations` knows; `what` names the database in messages ("the
+// registry").
 Status<std::string> migrate(sqlite3* db, std::span<const char* const> migrations,
-                            std::string_view what);
+                            std::string_view what, const MigrationStep& after = {});
 
 }  // namespace vellum::sqlite
