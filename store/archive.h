@@ -39,6 +39,9 @@ struct MessageInfo {
     std::string content_hash;  // SHA-256, lowercase hex
 };
 
+// The SEARCH keys (RFC 3501 6.4.4) the archive's text index answers.
+enum class TextSearchKey { Text, Body, From, To, Cc, Bcc, Subject };
+
 // A user's own flags on one message. The archive keeps the flags a message
 // was imported with; each user who reads the folder starts from those and
 // records their own changes beside them, never in the message.
