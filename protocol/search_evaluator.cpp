@@ -50,17 +50,26 @@ public:
                         .value_or(std::vector<uint32_t>{});
                 break;
             case SearchKeyKind::Body:
-            case SearchKeyKind::Text: {
-                std::vector<uint32_t> uids;
-                if (scope_.folder_id != 0) {
-                    auto found = scope_.archive.search_text(scope_.folder_id, key.text,
-                                                            key.kind == SearchKeyKind::Body);
-                    if (!found) {
-                        return fail(found.error());
-                    }
-                    uids = std::move(*found);
+            case SearchKeyKind::Text:
+            case SearchKeyKind::From:
+            case SearchKeyKind::To:
+            case SearchKeyKind::Cc:
+            case SearchKeyKind::Bcc:
+            case SearchKeyKind::Subject: {
+                auto found = scope_.archive.search_text(contents(), text_key(key.kind), key.text);
+                if (!found) {
+                    return fail(found.error());
                 }
-                positions_[&key] = std::move(uids);  // UIDs here, looked up by UID
+                found_[&key] = positions_holding(*found);
+                break;
+            }
+            case SearchKeyKind::Header: {
+                auto found =
+                    scope_.archive.header_candidates(contents(), key.header_name, key.text);
+                if (!found) {
+                    return fail(found.error());
+                }
+                found_[&key] = positions_holding(*found);
                 break;
             }
             default:
@@ -154,46 +163,31 @@ public:
                 return boolean(std::binary_search(positions.begin(), positions.end(), position));
             }
             case SearchKeyKind::Body:
-            case SearchKeyKind::Text: {
-                const std::vector<uint32_t>& uids = positions_.at(&key);
-                return boolean(std::binary_search(uids.begin(), uids.end(), message.uid));
-            }
+            case SearchKeyKind::Text:
+            case SearchKeyKind::From:
+            case SearchKeyKind::To:
+            case SearchKeyKind::Cc:
+            case SearchKeyKind::Bcc:
+            case SearchKeyKind::Subject:
+                return boolean(found_.at(&key)[position]);
             case SearchKeyKind::SentBefore:
             case SearchKeyKind::SentOn:
             case SearchKeyKind::SentSince: {
-                auto fields = search_fields(position);
-                if (!fields) {
-                    return fail(fields.error());
-                }
                 // RFC 3501 6.4.4: the Date: header's date, "disregarding time
                 // and timezone"; a message without one never matches.
-                if (!(*fields)->date) {
+                if (!message.sent_date) {
                     return Match::No;
                 }
-                const int64_t sent = local_day(*(*fields)->date, (*fields)->date_zone_minutes);
+                const int64_t sent = local_day(*message.sent_date, message.sent_date_zone_minutes);
                 const int64_t wanted = day_of(key.date);
                 return boolean(key.kind == SearchKeyKind::SentBefore ? sent < wanted
                                : key.kind == SearchKeyKind::SentOn   ? sent == wanted
                                                                      : sent >= wanted);
             }
-            case SearchKeyKind::From:
-            case SearchKeyKind::To:
-            case SearchKeyKind::Cc:
-            case SearchKeyKind::Bcc:
-            case SearchKeyKind::Subject: {
-                auto fields = search_fields(position);
-                if (!fields) {
-                    return fail(fields.error());
-                }
-                const store::SearchFields& f = **fields;
-                const std::string& value = key.kind == SearchKeyKind::From  ? f.from
-                                           : key.kind == SearchKeyKind::To  ? f.to
-                                           : key.kind == SearchKeyKind::Cc  ? f.cc
-                                           : key.kind == SearchKeyKind::Bcc ? f.bcc
-                                                                            : f.subject;
-                return boolean(store::contains_ignoring_case(value, key.text));
-            }
             case SearchKeyKind::Header: {
+                if (!found_.at(&key)[position]) {
+                    return Match::No;  // the index rules it out
+                }
                 auto raw = message_bytes(position);
                 if (!raw) {
                     return fail(raw.error());
@@ -224,18 +218,58 @@ private:
         return sys_days{day_date}.time_since_epoch().count();
     }
 
-    Result<const store::SearchFields*, std::string> search_fields(uint32_t position) {
-        if (fields_position_ != position) {
-            auto loaded = scope_.archive.search_fields(scope_.messages[position].content_hash);
-            if (!loaded) {
-                return fail(loaded.error());
-            }
-            fields_ = std::move(*loaded);
-            fields_position_ = position;
+    static store::TextSearchKey text_key(SearchKeyKind kind) {
+        switch (kind) {
+            case SearchKeyKind::Body:
+                return store::TextSearchKey::Body;
+            case SearchKeyKind::From:
+                return store::TextSearchKey::From;
+            case SearchKeyKind::To:
+                return store::TextSearchKey::To;
+            case SearchKeyKind::Cc:
+                return store::TextSearchKey::Cc;
+            case SearchKeyKind::Bcc:
+                return store::TextSearchKey::Bcc;
+            case SearchKeyKind::Subject:
+                return store::TextSearchKey::Subject;
+            default:
+                return store::TextSearchKey::Text;
         }
-        return &*fields_;
     }
 
+    // The scope's content IDs, ascending, as the archive's searches take them.
+    std::span<const int64_t> contents() {
+        if (by_content_.empty() && !scope_.messages.empty()) {
+            by_content_.reserve(scope_.messages.size());
+            for (uint32_t position = 0; position < scope_.messages.size(); ++position) {
+                by_content_.emplace_back(scope_.messages[position].content_id, position);
+            }
+            // Usually sorted already: an import adds contents and UIDs alike.
+            if (!std::is_sorted(by_content_.begin(), by_content_.end())) {
+                std::sort(by_content_.begin(), by_content_.end());
+            }
+            for (const auto& [id, position] : by_content_) {
+                if (contents_.empty() || contents_.back() != id) {
+                    contents_.push_back(id);
+                }
+            }
+        }
+        return contents_;
+    }
+
+    // Which positions hold one of `found` (content IDs, ascending).
+    std::vector<bool> positions_holding(const std::vector<int64_t>& found) {
+        std::vector<bool> positions(scope_.messages.size());
+        auto next = found.begin();
+        for (const auto& [id, position] : by_content_) {
+            next = std::lower_bound(next, found.end(), id);
+            if (next == found.end()) {
+                break;
+            }
+            positions[position] = *next == id;
+        }
+        return positions;
+    }
     Result<const std::string*, std::string> message_bytes(uint32_t position) {
         if (bytes_position_ != position) {
             auto loaded = scope_.archive.message_bytes(scope_.messages[position].content_hash);
@@ -250,8 +284,11 @@ private:
 
     const SearchScope& scope_;
     std::unordered_map<const SearchKey*, std::vector<uint32_t>> positions_;
-    std::optional<store::SearchFields> fields_;
-    std::optional<uint32_t> fields_position_;
+    std::vector<std::pair<int64_t, uint32_t>> by_content_;  // (content ID, position), ascending
+    std::vector<int64_t> contents_;                         // the IDs alone, distinct
+    // Per text key: whether the archive found each position's content (for
+    // HEADER, whether it may match).
+    std::unordered_map<const SearchKey*, std::vector<bool>> found_;
     std::string bytes_;
     std::optional<uint32_t> bytes_position_;
 };

@@ -1,7 +1,7 @@
 // SEARCH (RFC 3501 6.4.4) over one folder, from the archive's index: flags,
-// dates and sizes from the message list, header keys from the decoded
-// search fields, BODY and TEXT from the full-text index. Blocks on the
-// archive: run it on the worker pool.
+// dates and sizes from the message list, BODY, TEXT and the header keys from
+// the full-text index (HEADER confirmed on the candidates it leaves). Blocks
+// on the archive: run it on the worker pool.
 #pragma once
 
 #include <cstdint>

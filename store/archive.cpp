@@ -8,10 +8,11 @@
 #include <mutex>
 
 #include "store/blob_codec.h"
+#include "store/content_frame.h"
 #include "store/index_connection_pool.h"
 #include "store/index_fields.h"
 #include "store/index_schema.h"
-#include "store/search_text.h"
+#include "store/text_search.h"
 #include "store/user_state.h"
 
 namespace vellum::store {
@@ -30,7 +31,8 @@ constexpr const char* kFolderSql = R"sql(
 // A user's own flags replace the archived ones; their modseq is newer.
 constexpr const char* kMessagesSql = R"sql(
     SELECT m.uid, m.internal_date, m.internal_zone_minutes, c.wire_size,
-           coalesce(u.flags, m.flags), max(m.modseq, coalesce(u.modseq, 0)), c.hash
+           coalesce(u.flags, m.flags), max(m.modseq, coalesce(u.modseq, 0)), c.hash,
+           m.content_id, c.sent_date, c.sent_zone_minutes
     FROM messages m JOIN contents c ON c.id = m.content_id
     LEFT JOIN user_flags u ON u.user = ?2 AND u.folder_id = m.folder_id AND u.uid = m.uid
     WHERE m.folder_id = ?1 ORDER BY m.uid)sql";
@@ -38,44 +40,9 @@ constexpr const char* kMessagesSql = R"sql(
 constexpr const char* kSubscriptionsSql =
     "SELECT mailbox, subscribed FROM subscriptions WHERE user = ? ORDER BY mailbox";
 
-constexpr const char* kContentSql = R"sql(
-    SELECT data, raw_size, text_size, structure_size, fields_size, sent_date, sent_zone_minutes
-    FROM contents WHERE hash = ?)sql";
+constexpr const char* kContentSql = "SELECT " VELLUM_CONTENT_FRAME_COLUMNS
+                                    ", sent_date, sent_zone_minutes FROM contents WHERE hash = ?";
 constexpr const char* kDictionarySql = "SELECT data FROM dictionaries WHERE dict_id = ?";
-
-constexpr const char* kScanTextSql = R"sql(
-    SELECT m.uid, c.data, c.raw_size, c.text_size, c.structure_size, c.fields_size,
-           c.body_text_offset
-    FROM messages m JOIN contents c ON c.id = m.content_id
-    WHERE m.folder_id = ? ORDER BY m.uid)sql";
-
-constexpr const char* kCandidateTextSql = R"sql(
-    SELECT m.uid, c.data, c.raw_size, c.text_size, c.structure_size, c.fields_size,
-           c.body_text_offset
-    FROM messages m JOIN contents c ON c.id = m.content_id
-    WHERE m.folder_id = ?
-      AND m.content_id IN (SELECT rowid FROM text_index WHERE text_index MATCH ?)
-    ORDER BY m.uid)sql";
-
-// Decompresses a content row's frame (`data` in column `first`, then the
-// four sizes) and hands its parts to `use`.
-template <typename Use>
-Status<std::string> with_content_parts(const sqlite::Statement& row, int first,
-                                       BlobDecompressor& decompressor,
-                                       DictionaryCache& dictionaries, Use&& use) {
-    auto decompressed = decompressor.decompress(row.blob(first), &dictionaries);
-    if (!decompressed) {
-        return fail(decompressed.error());
-    }
-    const auto size = [&](int column) { return static_cast<uint64_t>(row.integer(column)); };
-    auto parts = split_content(
-        *decompressed, {size(first + 1), size(first + 2), size(first + 3), size(first + 4)});
-    if (!parts) {
-        return fail(parts.error());
-    }
-    use(*parts);
-    return Done{};
-}
 
 FolderInfo folder_from_row(const sqlite::Statement& row) {
     FolderInfo folder;
@@ -139,6 +106,11 @@ public:
                 message.flags = split_flags(row.text(4));
                 message.modseq = static_cast<uint64_t>(row.integer(5));
                 message.content_hash = std::string(row.text(6));
+                message.content_id = row.integer(7);
+                if (!row.is_null(8)) {
+                    message.sent_date = row.integer(8);
+                }
+                message.sent_date_zone_minutes = static_cast<int>(row.integer(9));
                 out.push_back(std::move(message));
             });
         });
@@ -150,8 +122,9 @@ public:
 
     Result<std::string, std::string> message_bytes(std::string_view content_hash) override {
         std::string out;
-        auto found = with_content(
-            content_hash, [&](const ContentParts& parts, const auto&) { out = parts.message; });
+        auto found =
+            with_content(content_hash, ContentPart::Message,
+                         [&](const ContentParts& parts, const auto&) { out = parts.message; });
         if (!found) {
             return fail(found.error());
         }
@@ -160,9 +133,10 @@ public:
 
     Result<MimePart, std::string> structure(std::string_view content_hash) override {
         std::optional<Result<MimePart, std::string>> out;
-        auto found = with_content(content_hash, [&](const ContentParts& parts, const auto&) {
-            out = decode_structure(parts.structure);
-        });
+        auto found = with_content(content_hash, ContentPart::Structure,
+                                  [&](const ContentParts& parts, const auto&) {
+                                      out = decode_structure(parts.structure);
+                                  });
         if (!found) {
             return fail(found.error());
         }
@@ -172,13 +146,13 @@ public:
     Result<SearchFields, std::string> search_fields(std::string_view content_hash) override {
         SearchFields fields;
         Status<std::string> decoded = Done{};
-        auto found = with_content(content_hash,
+        auto found = with_content(content_hash, ContentPart::Fields,
                                   [&](const ContentParts& parts, const sqlite::Statement& row) {
                                       decoded = decode_search_fields(parts.fields, fields);
-                                      if (!row.is_null(5)) {
-                                          fields.date = row.integer(5);
+                                      if (!row.is_null(6)) {
+                                          fields.date = row.integer(6);
                                       }
-                                      fields.date_zone_minutes = static_cast<int>(row.integer(6));
+                                      fields.date_zone_minutes = static_cast<int>(row.integer(7));
                                   });
         if (!found) {
             return fail(found.error());
@@ -189,50 +163,16 @@ public:
         return fields;
     }
 
-    Result<std::vector<uint32_t>, std::string> search_text(int64_t folder_id,
-                                                           std::string_view needle,
-                                                           bool body_only) override {
-        const std::string query_text = trigram_match_query(needle);
-        const std::string folded_needle = fold_case(needle);
-        std::vector<uint32_t> out;
-        std::optional<std::string> broken;
-        BlobDecompressor decompressor;
-        auto done = with_statement(
-            query_text.empty() ? kScanTextSql : kCandidateTextSql, [&](sqlite::Statement& query) {
-                query.bind(1, folder_id);
-                if (!query_text.empty()) {
-                    query.bind(2, query_text);
-                }
-                return for_each_row(query, [&](const sqlite::Statement& row) {
-                    const auto uid = static_cast<uint32_t>(row.integer(0));
-                    if (folded_needle.empty()) {
-                        out.push_back(uid);
-                        return;
-                    }
-                    auto matched = with_content_parts(
-                        row, 1, decompressor, dictionaries_, [&](const ContentParts& parts) {
-                            std::string_view searched = parts.text;
-                            if (body_only) {
-                                const auto offset = static_cast<uint64_t>(row.integer(6));
-                                searched =
-                                    searched.substr(std::min<uint64_t>(offset, searched.size()));
-                            }
-                            if (fold_case(searched).find(folded_needle) != std::string::npos) {
-                                out.push_back(uid);
-                            }
-                        });
-                    if (!matched) {
-                        broken = fmt::format("stored content of UID {}: {}", uid, matched.error());
-                    }
-                });
-            });
-        if (!done) {
-            return fail(done.error());
-        }
-        if (broken) {
-            return fail(*broken);
-        }
-        return out;
+    Result<std::vector<int64_t>, std::string> search_text(std::span<const int64_t> contents,
+                                                          TextSearchKey key,
+                                                          std::string_view needle) override {
+        return text_search_.search(contents, key, needle);
+    }
+
+    Result<std::vector<int64_t>, std::string> header_candidates(std::span<const int64_t> contents,
+                                                                std::string_view name,
+                                                                std::string_view value) override {
+        return text_search_.header_candidates(contents, name, value);
     }
 
     Result<uint64_t, std::string> change_stamp() override {
@@ -304,22 +244,24 @@ private:
         return out;
     }
 
-    // Calls use(parts) with the content's decompressed parts.
+    // Calls use(parts, row) with the content's decompressed parts, `part`
+    // among them.
     template <typename Use>
-    Status<std::string> with_content(std::string_view content_hash, Use&& use) {
+    Status<std::string> with_content(std::string_view content_hash, ContentPart part, Use&& use) {
         bool found = false;
         std::optional<std::string> broken;
         BlobDecompressor decompressor;
+        std::string bytes;
         auto done = with_statement(kContentSql, [&](sqlite::Statement& query) {
             query.bind(1, content_hash);
             return for_each_row(query, [&](const sqlite::Statement& row) {
                 found = true;
-                if (auto used =
-                        with_content_parts(row, 0, decompressor, dictionaries_,
-                                           [&](const ContentParts& parts) { use(parts, row); });
-                    !used) {
-                    broken = fmt::format("stored message {}: {}", content_hash, used.error());
+                auto parts = read_content_parts(row, 0, part, decompressor, dictionaries_, bytes);
+                if (!parts) {
+                    broken = fmt::format("stored message {}: {}", content_hash, parts.error());
+                    return;
                 }
+                use(*parts, row);
             });
         });
         if (!done) {
@@ -358,6 +300,7 @@ private:
     std::mutex stamp_mutex_;
     sqlite::ConnectionPtr stamp_connection_;  // guarded by stamp_mutex_
     DictionaryCache dictionaries_;
+    TextSearch text_search_{pool_, dictionaries_};
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,7 +37,10 @@ struct MessageInfo {
     uint64_t wire_size = 0;          // RFC822.SIZE
     std::vector<std::string> flags;  // as archived: "\Seen", "\Flagged", keywords
     uint64_t modseq = 0;
-    std::string content_hash;  // SHA-256, lowercase hex
+    std::string content_hash;          // SHA-256, lowercase hex
+    int64_t content_id = 0;            // the content's key in the index, for the text searches
+    std::optional<int64_t> sent_date;  // the Date: header as UTC Unix time, if parseable
+    int sent_date_zone_minutes = 0;    // the Date: header's own zone
 };
 
 // The SEARCH keys (RFC 3501 6.4.4) the archive's text index answers.
@@ -97,14 +101,18 @@ public:
     virtual Result<MimePart, std::string> structure(std::string_view content_hash) = 0;
     // The decoded header fields SEARCH and SORT compare.
     virtual Result<SearchFields, std::string> search_fields(std::string_view content_hash) = 0;
-    // The UIDs (ascending) of the folder's messages whose decoded text
-    // contains `needle`, compared case-insensitively (RFC 3501 SEARCH TEXT;
-    // BODY when `body_only`, which leaves out the header fields). Needles of
-    // 3 or more characters are looked up in the trigram index and confirmed
-    // exactly; shorter ones scan the folder. An empty needle matches all.
-    virtual Result<std::vector<uint32_t>, std::string> search_text(int64_t folder_id,
-                                                                   std::string_view needle,
-                                                                   bool body_only) = 0;
+    // Of `contents` (content IDs, ascending: a folder's messages), those
+    // whose `key` text contains `needle`, compared case-insensitively
+    // (fold_case; RFC 3501 SEARCH). TEXT is the decoded text of the
+    // header and the text parts, BODY that without the header, FROM ...
+    // SUBJECT the decoded fields. An empty needle matches all.
+    virtual Result<std::vector<int64_t>, std::string> search_text(std::span<const int64_t> contents,
+                                                                  TextSearchKey key,
+                                                                  std::string_view needle) = 0;
+    // Of `contents`, those that may match SEARCH HEADER name value: every
+    // one that does, and maybe others; the caller checks those.
+    virtual Result<std::vector<int64_t>, std::string> header_candidates(
+        std::span<const int64_t> contents, std::string_view name, std::string_view value) = 0;
 
     // A number that changes whenever anything commits to the archive: an
     // import (in any process), a STORE of any session. Cheap (no table is

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <zdict.h>
 
+#include <algorithm>
+#include <array>
 #include <vector>
 
 namespace vellum::store {
@@ -97,6 +99,23 @@ Result<DictionaryCache::Dictionary, std::string> DictionaryCache::find(uint32_t 
 
 BlobDecompressor::BlobDecompressor() : context_(ZSTD_createDCtx()) {}
 
+namespace {
+
+// The dictionary a frame names (null if none), from `dictionaries`.
+Result<DictionaryCache::Dictionary, std::string> frame_dictionary(std::string_view frame,
+                                                                  DictionaryCache* dictionaries) {
+    const unsigned id = ZSTD_getDictID_fromFrame(frame.data(), frame.size());
+    if (id == 0) {
+        return DictionaryCache::Dictionary();
+    }
+    if (dictionaries == nullptr) {
+        return fail(fmt::format("frame needs zstd dictionary {}, and none is loaded", id));
+    }
+    return dictionaries->find(id);
+}
+
+}  // namespace
+
 Result<std::string, std::string> BlobDecompressor::decompress(std::string_view frame,
                                                               DictionaryCache* dictionaries,
                                                               uint64_t limit) {
@@ -107,25 +126,18 @@ Result<std::string, std::string> BlobDecompressor::decompress(std::string_view f
     if (size > limit) {
         return fail(fmt::format("frame claims {} bytes, more than the limit", size));
     }
-    DictionaryCache::Dictionary dictionary;
-    if (const unsigned id = ZSTD_getDictID_fromFrame(frame.data(), frame.size()); id != 0) {
-        if (dictionaries == nullptr) {
-            return fail(fmt::format("frame needs zstd dictionary {}, and none is loaded", id));
-        }
-        auto found = dictionaries->find(id);
-        if (!found) {
-            return fail(found.error());
-        }
-        dictionary = std::move(found).value();
+    auto dictionary = frame_dictionary(frame, dictionaries);
+    if (!dictionary) {
+        return fail(dictionary.error());
     }
     std::string bytes(size, '\0');
     // A frame without a dictionary ID must be read without a dictionary:
     // one would change its initial repeat offsets and tables.
     const size_t written =
-        dictionary ? ZSTD_decompress_usingDDict(context_.get(), bytes.data(), bytes.size(),
-                                                frame.data(), frame.size(), dictionary.get())
-                   : ZSTD_decompressDCtx(context_.get(), bytes.data(), bytes.size(), frame.data(),
-                                         frame.size());
+        *dictionary ? ZSTD_decompress_usingDDict(context_.get(), bytes.data(), bytes.size(),
+                                                 frame.data(), frame.size(), dictionary->get())
+                    : ZSTD_decompressDCtx(context_.get(), bytes.data(), bytes.size(), frame.data(),
+                                          frame.size());
     if (ZSTD_isError(written)) {
         return fail(fmt::format("corrupt zstd frame: {}", ZSTD_getErrorName(written)));
     }
@@ -136,18 +148,115 @@ Result<std::string, std::string> BlobDecompressor::decompress(std::string_view f
     return bytes;
 }
 
+Result<std::string, std::string> BlobDecompressor::decompress_prefix(std::string_view frame,
+                                                                     DictionaryCache* dictionaries,
+                                                                     uint64_t total,
+                                                                     uint64_t prefix) {
+    if (prefix >= total) {
+        return decompress(frame, dictionaries, std::max<uint64_t>(total, 1));
+    }
+    if (ZSTD_getFrameContentSize(frame.data(), frame.size()) != total) {
+        return fail(fmt::format("zstd frame does not hold the {} bytes recorded", total));
+    }
+    auto dictionary = frame_dictionary(frame, dictionaries);
+    if (!dictionary) {
+        return fail(dictionary.error());
+    }
+    // The streaming decoder stops once the output is full. The dictionary
+    // it references stays with the context: reset it after, as decompress()
+    // relies on a context without one.
+    ZSTD_DCtx* context = context_.get();
+    ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
+    ZSTD_DCtx_refDDict(context, dictionary->get());
+    std::string bytes(prefix, '\0');
+    ZSTD_inBuffer in{frame.data(), frame.size(), 0};
+    ZSTD_outBuffer out{bytes.data(), bytes.size(), 0};
+    size_t status = 1;
+    while (out.pos < out.size && status != 0 && !ZSTD_isError(status)) {
+        const size_t consumed = in.pos;
+        const size_t produced = out.pos;
+        status = ZSTD_decompressStream(context, &out, &in);
+        if (in.pos == consumed && out.pos == produced) {
+            break;  // wants input the frame does not have
+        }
+    }
+    ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
+    if (ZSTD_isError(status)) {
+        return fail(fmt::format("corrupt zstd frame: {}", ZSTD_getErrorName(status)));
+    }
+    if (out.pos != out.size) {
+        return fail(fmt::format("zstd frame ended after {} of {} bytes", out.pos, out.size));
+    }
+    return bytes;
+}
+
+namespace {
+
+// The parts in the order the frame holds them.
+std::array<ContentPart, 4> frame_order(FrameLayout layout) {
+    if (layout == FrameLayout::MessageFirst) {
+        return {ContentPart::Message, ContentPart::Text, ContentPart::Structure,
+                ContentPart::Fields};
+    }
+    return {ContentPart::Fields, ContentPart::Structure, ContentPart::Text, ContentPart::Message};
+}
+
+uint64_t size_of(const ContentSizes& sizes, ContentPart part) {
+    switch (part) {
+        case ContentPart::Fields:
+            return sizes.fields;
+        case ContentPart::Structure:
+            return sizes.structure;
+        case ContentPart::Text:
+            return sizes.text;
+        case ContentPart::Message:
+            return sizes.raw;
+    }
+    return 0;
+}
+
+}  // namespace
+
+uint64_t ContentSizes::prefix_holding(ContentPart part) const {
+    uint64_t end = 0;
+    for (const ContentPart in_frame : frame_order(layout)) {
+        end += size_of(*this, in_frame);
+        if (in_frame == part) {
+            break;
+        }
+    }
+    return end;
+}
+
 Result<ContentParts, std::string> split_content(std::string_view decompressed,
                                                 const ContentSizes& sizes) {
-    const uint64_t total = sizes.raw + sizes.text + sizes.structure + sizes.fields;
-    if (total != decompressed.size()) {
+    if (sizes.total() != decompressed.size()) {
         return fail(fmt::format("stored frame holds {} bytes, its recorded parts {}",
-                                decompressed.size(), total));
+                                decompressed.size(), sizes.total()));
+    }
+    return split_content_prefix(decompressed, sizes);
+}
+
+Result<ContentParts, std::string> split_content_prefix(std::string_view prefix,
+                                                       const ContentSizes& sizes) {
+    if (prefix.size() > sizes.total()) {
+        return fail(fmt::format("stored frame holds more than the {} bytes of its recorded parts",
+                                sizes.total()));
     }
     ContentParts parts;
-    parts.message = decompressed.substr(0, sizes.raw);
-    parts.text = decompressed.substr(sizes.raw, sizes.text);
-    parts.structure = decompressed.substr(sizes.raw + sizes.text, sizes.structure);
-    parts.fields = decompressed.substr(sizes.raw + sizes.text + sizes.structure);
+    uint64_t offset = 0;
+    // Each part in the frame's order, kept if the prefix holds all of it.
+    for (const ContentPart part : frame_order(sizes.layout)) {
+        const uint64_t size = size_of(sizes, part);
+        if (offset + size <= prefix.size()) {
+            std::string_view& view = part == ContentPart::Fields      ? parts.fields
+                                     : part == ContentPart::Structure ? parts.structure
+                                     : part == ContentPart::Text      ? parts.text
+                                                                      : parts.message;
+            view = prefix.substr(offset, size);
+        }
+        offset += size;
+    }
     return parts;
 }
 

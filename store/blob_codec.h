@@ -98,6 +98,11 @@ public:
     Result<std::string, std::string> decompress(std::string_view frame,
                                                 DictionaryCache* dictionaries = nullptr,
                                                 uint64_t limit = kDefaultLimit);
+    // The first `prefix` bytes of a frame that must hold `total`: decodes
+    // only the blocks (of up to 128 KB) that hold them.
+    Result<std::string, std::string> decompress_prefix(std::string_view frame,
+                                                       DictionaryCache* dictionaries,
+                                                       uint64_t total, uint64_t prefix);
 
     static constexpr uint64_t kDefaultLimit = uint64_t{1} << 32;
 
@@ -108,7 +113,7 @@ private:
     std::unique_ptr<ZSTD_DCtx, Free> context_;
 };
 
-// A content's stored frame, decompressed: the message, its decoded text
+// A content's stored frame, decompressed: the message, its decoded text,
 // encoded structure and search fields, end to end.
 struct ContentParts {
     std::string_view message;
@@ -117,16 +122,33 @@ struct ContentParts {
     std::string_view fields;
 };
 
+// The order of a frame's parts (contents.frame_layout). Schema 4 stored the
+// message first; since schema 5 it comes last, after the search fields,
+// structure and text, so that reading those decodes only the blocks that
+// hold them: all of a small message's one block, little of a large one.
+enum class FrameLayout { MessageFirst = 0, MessageLast = 1 };
+
+enum class ContentPart { Fields, Structure, Text, Message };
+
 struct ContentSizes {
     uint64_t raw = 0;
     uint64_t text = 0;
     uint64_t structure = 0;
     uint64_t fields = 0;
+    FrameLayout layout = FrameLayout::MessageFirst;
+
+    uint64_t total() const { return raw + text + structure + fields; }
+    // The bytes from the frame's start up to the end of `part`.
+    uint64_t prefix_holding(ContentPart part) const;
 };
 
 // Splits `decompressed` by the sizes the index records; fails if they do
 // not add up.
 Result<ContentParts, std::string> split_content(std::string_view decompressed,
                                                 const ContentSizes& sizes);
+// The same for the first bytes of a frame (decompress_prefix): the parts
+// they hold whole are set, the others left empty.
+Result<ContentParts, std::string> split_content_prefix(std::string_view prefix,
+                                                       const ContentSizes& sizes);
 
 }  // namespace vellum::store

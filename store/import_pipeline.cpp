@@ -77,16 +77,20 @@ struct ImportPipeline::Worker {
             content.wire_size = analysis.wire_size;
             const std::string structure = encode_structure(analysis.root);
             const std::string fields = encode_search_fields(analysis.fields);
+            // FrameLayout::MessageLast: what searches and FETCH BODYSTRUCTURE
+            // read first.
             std::string parts;
             parts.reserve(item.bytes.size() + analysis.text.size() + structure.size() +
                           fields.size());
-            parts.append(item.bytes).append(analysis.text).append(structure).append(fields);
+            parts.append(fields).append(structure).append(analysis.text).append(item.bytes);
             content.frame = std::move(parts);
+            content.text_size = analysis.text.size();
             content.structure_size = structure.size();
             content.fields_size = fields.size();
             content.body_text_offset = body_text_offset(item.bytes, analysis);
+            content.search =
+                make_search_documents(analysis.text, content.body_text_offset, analysis.fields);
             content.fields = std::move(analysis.fields);
-            content.text = std::move(analysis.text);
             header_date = content.fields.date;
             header_zone = content.fields.date_zone_minutes;
             message.content = std::move(content);
@@ -289,12 +293,12 @@ Status<std::string> ImportPipeline::collect_write() {
     return Done{};
 }
 
-// The full-text index grows a segment per batch. One merged b-tree is the
+// The full-text indexes grow a segment per batch. One merged b-tree is the
 // smallest and fastest to search, but 'optimize' rewrites the whole index:
 // it is done only when this import added at least a quarter of the
 // archive's contents, so its cost stays in proportion to what was imported.
-// Otherwise a bounded 'merge' (about 2 MB of pages) tidies up, and FTS5's
-// automerge keeps the segment count low.
+// Otherwise a bounded 'merge' tidies up, and FTS5's automerge keeps the
+// segment count low.
 Status<std::string> ImportPipeline::merge_text_index() {
     auto count = sqlite::Statement::prepare(writer_->db(), "SELECT count(*) FROM contents");
     if (!count) {
@@ -307,9 +311,7 @@ Status<std::string> ImportPipeline::merge_text_index() {
     const auto contents = static_cast<uint64_t>(count->integer(0));
     count->reset();
     const bool whole = summary_.imported * 4 >= contents;
-    return sqlite::execute(
-        writer_->db(), whole ? "INSERT INTO text_index (text_index) VALUES ('optimize')"
-                             : "INSERT INTO text_index (text_index, rank) VALUES ('merge', 2000)");
+    return merge_search_index(writer_->db(), whole);
 }
 
 Result<ImportSummary, std::string> ImportPipeline::finish() {

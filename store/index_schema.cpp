@@ -5,6 +5,7 @@
 #include <array>
 
 #include "common/sqlite.h"
+#include "store/search_backfill.h"
 
 #define VELLUM_INDEX_PAGE_SIZE "1024"
 
@@ -121,7 +122,47 @@ CREATE TABLE subscriptions (
     PRIMARY KEY (user, mailbox)
 ) WITHOUT ROWID;
 )sql",
+    // 4 -> 5: a search index that answers SEARCH without reading messages
+    // (search_documents.h, docs/benchmarks.md). It replaces the trigram
+    // index, which only narrowed the candidates each search then
+    // decompressed. backfill_search_index() fills it from the stored
+    // frames and drops text_index, in this migration's transaction.
+    R"sql(
+-- The order of the parts in contents.data (blob_codec.h FrameLayout):
+-- 0, the message first, as written before; 1, the message last.
+ALTER TABLE contents ADD COLUMN frame_layout INTEGER NOT NULL DEFAULT 0;
+
+-- The runs of each content's body text (rowid = contents.id) with their
+-- positions, for phrase queries. The ascii tokenizer keeps each
+-- space-separated term whole; '_' and '~' start separator terms and
+-- prefixes.
+CREATE VIRTUAL TABLE body_index USING fts5(
+    text, content = '', detail = full, tokenize = 'ascii tokenchars ''_~''');
+INSERT INTO body_index (body_index, rank) VALUES ('pgsz', 8000);
+
+-- The runs of each content's header text, and of its FROM, TO, CC, BCC and
+-- SUBJECT fields under their prefixes; without positions.
+CREATE VIRTUAL TABLE header_index USING fts5(
+    text, content = '', detail = none, tokenize = 'ascii tokenchars ''_~''');
+INSERT INTO header_index (header_index, rank) VALUES ('pgsz', 8000);
+
+-- The vocabulary (search_vocabulary.h): the runs each batch indexed first,
+-- one zstd-compressed chunk per kind (search_documents.h TermKind).
+CREATE TABLE search_terms (
+    id INTEGER PRIMARY KEY,
+    kind INTEGER NOT NULL,
+    terms BLOB NOT NULL
+);
+)sql",
 };
+
+// What migrations do beyond their SQL.
+Status<std::string> migration_step(sqlite3* db, int from_version) {
+    if (from_version == 4) {
+        return backfill_search_index(db);
+    }
+    return Done{};
+}
 
 }  // namespace
 
@@ -216,7 +257,7 @@ Status<std::string> migrate_index(sqlite3* db) {
     if (auto sync = sqlite::execute(db, "PRAGMA synchronous = NORMAL"); !sync) {
         return sync;
     }
-    return sqlite::migrate(db, kMigrations, "the archive index");
+    return sqlite::migrate(db, kMigrations, "the archive index", migration_step);
 }
 
 }  // namespace vellum::store

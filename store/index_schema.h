@@ -24,7 +24,7 @@ inline constexpr int kIndexBusyTimeoutMs = 30'000;
 std::string index_user_key(std::string_view user);
 
 // The schema version this build reads and writes (PRAGMA user_version).
-inline constexpr int kIndexSchemaVersion = 4;
+inline constexpr int kIndexSchemaVersion = 5;
 
 std::filesystem::path index_file(const std::filesystem::path& instance_dir);
 
@@ -38,8 +38,8 @@ Result<int, std::string> index_schema_version(sqlite3* db);
 // Readies an existing index file for reading: false when it has no schema
 // yet (an import stopped before creating it: read it as empty), true when
 // it has this build's schema, bringing an older release's up to date first
-// (migrations only add; stored messages are not touched). A schema newer
-// than this build's is an error.
+// (migrations add tables and build indexes from the stored messages, which
+// they never change). A schema newer than this build's is an error.
 Result<bool, std::string> prepare_index_for_reading(const std::filesystem::path& file);
 
 // The bytes of zstd dictionary `id`, nullopt if the archive has none such.

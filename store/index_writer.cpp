@@ -5,6 +5,7 @@
 #include <ctime>
 #include <map>
 
+#include "store/blob_codec.h"
 #include "store/folder_names.h"
 #include "store/index_schema.h"
 #include "store/user_state.h"
@@ -28,7 +29,6 @@ struct BatchStatements {
     sqlite::Statement create_folder;
     sqlite::Statement find_content;
     sqlite::Statement insert_content;
-    sqlite::Statement insert_text;
     sqlite::Statement find_message;
     sqlite::Statement insert_message;
     sqlite::Statement update_folder;
@@ -41,9 +41,9 @@ struct BatchStatements {
                   VALUES (?, ?, ?, ?))sql",
             "SELECT id, wire_size FROM contents WHERE hash = ?",
             R"sql(INSERT INTO contents (hash, raw_size, wire_size, text_size, structure_size,
-                      fields_size, body_text_offset, sent_date, sent_zone_minutes, data)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql",
-            "INSERT INTO text_index (rowid, text) VALUES (?, ?)",
+                      fields_size, body_text_offset, sent_date, sent_zone_minutes, data,
+                      frame_layout)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql",
             "SELECT 1 FROM messages WHERE folder_id = ? AND content_id = ?",
             R"sql(INSERT INTO messages (folder_id, uid, content_id, internal_date,
                       internal_zone_minutes, flags, modseq)
@@ -51,18 +51,15 @@ struct BatchStatements {
             R"sql(UPDATE folders SET uid_next = ?, highest_modseq = ?, message_count = ?,
                       wire_bytes = ? WHERE id = ?)sql",
         };
-        std::vector<sqlite::Statement> prepared;
-        for (const char* text : sql) {
-            auto statement = sqlite::Statement::prepare(db, text);
-            if (!statement) {
-                return fail(statement.error());
-            }
-            prepared.push_back(std::move(statement).value());
+        auto all = sqlite::prepare_all(db, sql);
+        if (!all) {
+            return fail(all.error());
         }
+        auto& prepared = *all;
         return BatchStatements{std::move(prepared[0]), std::move(prepared[1]),
                                std::move(prepared[2]), std::move(prepared[3]),
                                std::move(prepared[4]), std::move(prepared[5]),
-                               std::move(prepared[6]), std::move(prepared[7])};
+                               std::move(prepared[6])};
     }
 };
 
@@ -100,9 +97,10 @@ Result<FolderState, std::string> find_or_create_folder(sqlite3* db, BatchStateme
                             sqlite3_db_filename(db, "main")));
 }
 
-// The content's id, inserting it (and its text index row) if new.
+// The content's id, inserting it (and its search index rows) if new.
 Result<std::pair<int64_t, int64_t>, std::string> find_or_insert_content(
-    BatchStatements& statements, sqlite3* db, const PreparedMessage& message) {
+    BatchStatements& statements, SearchIndexWriter& search, sqlite3* db,
+    const PreparedMessage& message) {
     auto& find = statements.find_content;
     find.bind(1, message.hash);
     auto row = find.step();
@@ -124,7 +122,7 @@ Result<std::pair<int64_t, int64_t>, std::string> find_or_insert_content(
     auto& insert = statements.insert_content;
     insert.bind_all(
         message.hash, static_cast<int64_t>(message.raw_size),
-        static_cast<int64_t>(content.wire_size), static_cast<int64_t>(content.text.size()),
+        static_cast<int64_t>(content.wire_size), static_cast<int64_t>(content.text_size),
         static_cast<int64_t>(content.structure_size), static_cast<int64_t>(content.fields_size),
         static_cast<int64_t>(content.body_text_offset));
     if (fields.date) {
@@ -133,12 +131,13 @@ Result<std::pair<int64_t, int64_t>, std::string> find_or_insert_content(
         insert.bind_null(8);
     }
     insert.bind(9, static_cast<int64_t>(fields.date_zone_minutes))
-        .bind(10, sqlite::Blob{content.frame});
+        .bind(10, sqlite::Blob{content.frame})
+        .bind(11, static_cast<int64_t>(FrameLayout::MessageLast));
     if (auto inserted = insert.run(); !inserted) {
         return fail(inserted.error());
     }
     const int64_t id = sqlite3_last_insert_rowid(db);
-    if (auto indexed = statements.insert_text.bind_all(id, content.text).run(); !indexed) {
+    if (auto indexed = search.add(id, content.search); !indexed) {
         return fail(indexed.error());
     }
     return std::pair<int64_t, int64_t>{id, static_cast<int64_t>(content.wire_size)};
@@ -154,7 +153,11 @@ Result<IndexWriter, std::string> IndexWriter::open(const std::filesystem::path& 
     if (auto migrated = migrate_index(db->get()); !migrated) {
         return fail(migrated.error());
     }
-    return IndexWriter(std::move(db).value());
+    auto search = SearchIndexWriter::prepare(db->get());
+    if (!search) {
+        return fail(search.error());
+    }
+    return IndexWriter(std::move(db).value(), std::move(search).value());
 }
 
 Result<std::vector<WriteOutcome>, std::string> IndexWriter::write(
@@ -168,6 +171,9 @@ Result<std::vector<WriteOutcome>, std::string> IndexWriter::write(
         return fail(statements.error());
     }
     auto written = sqlite::WriteTransaction::run(db_.get(), [&]() -> Status<std::string> {
+        if (auto begun = search_.begin_batch(); !begun) {
+            return begun;
+        }
         if (dictionary) {
             if (auto stored = sqlite::run(
                     db_.get(), "INSERT INTO dictionaries (dict_id, data, created) VALUES (?, ?, ?)",
@@ -189,7 +195,7 @@ Result<std::vector<WriteOutcome>, std::string> IndexWriter::write(
                 folder = folders.emplace(message.folder, *state).first;
             }
             FolderState& state = folder->second;
-            auto content = find_or_insert_content(*statements, db_.get(), message);
+            auto content = find_or_insert_content(*statements, search_, db_.get(), message);
             if (!content) {
                 return fail(content.error());
             }
@@ -232,11 +238,12 @@ Result<std::vector<WriteOutcome>, std::string> IndexWriter::write(
                 return fail(updated.error());
             }
         }
-        return Done{};
+        return search_.end_batch();
     });
     if (!written) {
         return fail(written.error());
     }
+    search_.committed();
     return outcomes;
 }
 

@@ -13,6 +13,8 @@
 #include "common/result.h"
 #include "common/sqlite.h"
 #include "store/message_analysis.h"
+#include "store/search_documents.h"
+#include "store/search_index_writer.h"
 
 namespace vellum::store {
 
@@ -20,14 +22,16 @@ namespace vellum::store {
 // thread.
 struct PreparedContent {
     uint64_t wire_size = 0;
-    // zstd of message, text and structure (see the schema); until the
-    // pipeline compresses it, those parts uncompressed.
+    // zstd of the search fields, structure, text and message
+    // (FrameLayout::MessageLast); until the pipeline compresses it, those
+    // parts uncompressed.
     std::string frame;
-    std::string text;  // decoded text, for the full-text index
+    uint64_t text_size = 0;
     uint64_t structure_size = 0;
     uint64_t fields_size = 0;
     uint64_t body_text_offset = 0;
     SearchFields fields;
+    SearchDocuments search;  // the search index's rows and runs
 };
 
 struct PreparedMessage {
@@ -67,9 +71,11 @@ public:
     sqlite3* db() const { return db_.get(); }
 
 private:
-    explicit IndexWriter(sqlite::ConnectionPtr db) : db_(std::move(db)) {}
+    IndexWriter(sqlite::ConnectionPtr db, SearchIndexWriter search)
+        : db_(std::move(db)), search_(std::move(search)) {}
 
     sqlite::ConnectionPtr db_;
+    SearchIndexWriter search_;  // its statements are on db_: destroyed first
 };
 
 }  // namespace vellum::store

@@ -16,7 +16,7 @@ struct InstanceStats {
     uint64_t contents = 0;        // distinct messages, each stored once
     uint64_t raw_bytes = 0;       // of the distinct messages, as imported
     uint64_t stored_bytes = 0;    // their compressed frames and zstd dictionaries
-    uint64_t fts_bytes = 0;       // the trigram index's pages
+    uint64_t fts_bytes = 0;       // the search index: full-text tables and vocabulary
     uint64_t index_bytes = 0;     // the database files less stored and text bytes
     uint64_t database_bytes = 0;  // archive.db and its WAL
     uint64_t instance_dir_bytes = 0;

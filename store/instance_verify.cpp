@@ -9,6 +9,7 @@
 #include "store/index_fields.h"
 #include "store/index_schema.h"
 #include "store/message_analysis.h"
+#include "store/search_vocabulary.h"
 
 namespace vellum::store {
 namespace {
@@ -28,8 +29,8 @@ Status<std::string> report_rows(sqlite3* db, const char* sql, std::vector<std::s
 Status<std::string> check_contents(sqlite3* db, VerifyReport& report) {
     auto query = sqlite::Statement::prepare(
         db,
-        "SELECT id, hash, data, raw_size, text_size, structure_size, fields_size FROM contents "
-        "ORDER BY id");
+        "SELECT id, hash, data, raw_size, text_size, structure_size, fields_size, frame_layout "
+        "FROM contents ORDER BY id");
     if (!query) {
         return fail(query.error());
     }
@@ -46,7 +47,8 @@ Status<std::string> check_contents(sqlite3* db, VerifyReport& report) {
             return;
         }
         const auto size = [&](int column) { return static_cast<uint64_t>(row.integer(column)); };
-        auto parts = split_content(*decompressed, {size(3), size(4), size(5), size(6)});
+        auto parts = split_content(*decompressed, {size(3), size(4), size(5), size(6),
+                                                   static_cast<FrameLayout>(row.integer(7))});
         if (!parts) {
             report.problems.push_back(fmt::format("content {}: {}", hash, parts.error()));
             return;
@@ -112,28 +114,22 @@ Status<std::string> check_references(sqlite3* db, VerifyReport& report) {
         !done) {
         return done;
     }
-    // The text index's own table of documents: exactly the contents.
-    if (auto done = report_rows(db, R"sql(
-            SELECT hash FROM contents
-            WHERE id NOT IN (SELECT id FROM text_index_docsize))sql",
-                                problems,
-                                [](const auto& row) {
-                                    return fmt::format("content {}: not in the text index",
-                                                       row.text(0));
-                                });
-        !done) {
-        return done;
-    }
-    if (auto done = report_rows(db, R"sql(
-            SELECT id FROM text_index_docsize
-            WHERE id NOT IN (SELECT id FROM contents))sql",
-                                problems,
-                                [](const auto& row) {
-                                    return fmt::format("text index row {}: no such content",
-                                                       row.integer(0));
-                                });
-        !done) {
-        return done;
+    // Each full-text table's own table of documents: exactly the contents.
+    for (const char* sql : {
+             "SELECT 'content ' || hash || ': not in the body index' FROM contents "
+             "WHERE id NOT IN (SELECT id FROM body_index_docsize)",
+             "SELECT 'content ' || hash || ': not in the header index' FROM contents "
+             "WHERE id NOT IN (SELECT id FROM header_index_docsize)",
+             "SELECT 'body index row ' || id || ': no such content' FROM body_index_docsize "
+             "WHERE id NOT IN (SELECT id FROM contents)",
+             "SELECT 'header index row ' || id || ': no such content' FROM header_index_docsize "
+             "WHERE id NOT IN (SELECT id FROM contents)",
+         }) {
+        if (auto done = report_rows(db, sql, problems,
+                                    [](const auto& row) { return std::string(row.text(0)); });
+            !done) {
+            return done;
+        }
     }
     return report_rows(db, R"sql(
         SELECT f.id, f.user, f.name, f.message_count, f.wire_bytes, f.uid_next,
@@ -166,13 +162,33 @@ Status<std::string> check_sqlite(sqlite3* db, VerifyReport& report) {
     }
     // integrity_check reports "ok" when all is well: that is no problem.
     std::erase(report.problems, std::string("database: ok"));
-    // FTS5's own check: its index is consistent with itself.
-    if (auto checked =
-            sqlite::execute(db, "INSERT INTO text_index (text_index) VALUES ('integrity-check')");
-        !checked) {
-        report.problems.push_back(fmt::format("text index: {}", checked.error()));
+    // FTS5's own check: each index is consistent with itself.
+    for (const char* table : {"body_index", "header_index"}) {
+        const std::string check =
+            fmt::format("INSERT INTO {0} ({0}) VALUES ('integrity-check')", table);
+        if (auto checked = sqlite::execute(db, check.c_str()); !checked) {
+            report.problems.push_back(fmt::format("{}: {}", table, checked.error()));
+        }
     }
     return Done{};
+}
+
+// Every chunk of the search vocabulary decodes.
+Status<std::string> check_vocabulary(sqlite3* db, VerifyReport& report) {
+    auto query = sqlite::Statement::prepare(db, "SELECT id, kind, terms FROM search_terms");
+    if (!query) {
+        return fail(query.error());
+    }
+    BlobDecompressor decompressor;
+    return for_each_row(*query, [&](const sqlite::Statement& row) {
+        auto bytes = decompressor.decompress(row.blob(2));
+        auto runs = bytes ? decode_term_chunk(*bytes)
+                          : Result<std::vector<std::string>, std::string>(fail(bytes.error()));
+        if (!runs || row.integer(1) < 0 || row.integer(1) >= static_cast<int64_t>(kTermKinds)) {
+            report.problems.push_back(fmt::format("search vocabulary chunk {}: {}", row.integer(0),
+                                                  runs ? "unknown kind" : runs.error()));
+        }
+    });
 }
 
 }  // namespace
@@ -202,7 +218,8 @@ Result<VerifyReport, std::string> verify_instance(const std::filesystem::path& i
     if (auto begun = sqlite::execute(db->get(), "BEGIN"); !begun) {
         return fail(begun.error());
     }
-    for (auto check : {check_sqlite, check_dictionaries, check_contents, check_references}) {
+    for (auto check :
+         {check_sqlite, check_dictionaries, check_contents, check_references, check_vocabulary}) {
         if (auto done = check(db->get(), report); !done) {
             (void)sqlite::execute(db->get(), "ROLLBACK");
             return fail(done.error());

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <functional>
-#include <vector>
 
 namespace vellum::store {
 namespace {
@@ -119,48 +118,6 @@ void append_utf8(std::string& out, char32_t c) {
         out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
         out += static_cast<char>(0x80 | (c & 0x3f));
     }
-}
-
-size_t utf8_length(std::string_view utf8) {
-    size_t count = 0;
-    for (size_t i = 0; i < utf8.size();) {
-        size_t length = 1;
-        (void)decode_at(utf8, i, length);
-        i += length;
-        ++count;
-    }
-    return count;
-}
-
-std::string trigram_match_query(std::string_view needle) {
-    std::vector<size_t> starts;  // byte offset of each character
-    for (size_t i = 0; i < needle.size();) {
-        starts.push_back(i);
-        size_t length = 1;
-        (void)decode_at(needle, i, length);
-        i += length;
-    }
-    if (starts.size() < kMinIndexedNeedle) {
-        return {};
-    }
-    starts.push_back(needle.size());
-    std::string query;
-    for (size_t k = 0; k + kMinIndexedNeedle < starts.size(); ++k) {
-        const std::string_view trigram =
-            needle.substr(starts[k], starts[k + kMinIndexedNeedle] - starts[k]);
-        if (!query.empty()) {
-            query += " AND ";
-        }
-        query += '"';
-        for (char c : trigram) {
-            query += c;
-            if (c == '"') {
-                query += '"';  // FTS5 strings double their quotes
-            }
-        }
-        query += '"';
-    }
-    return query;
 }
 
 }  // namespace vellum::store

@@ -68,9 +68,15 @@ public:
         }
         return analyses_.at(std::string(hash)).fields;
     }
-    Result<std::vector<uint32_t>, std::string> search_text(int64_t, std::string_view,
-                                                           bool) override {
-        return std::vector<uint32_t>{};
+    Result<std::vector<int64_t>, std::string> search_text(std::span<const int64_t>,
+                                                          store::TextSearchKey,
+                                                          std::string_view) override {
+        return std::vector<int64_t>{};
+    }
+    Result<std::vector<int64_t>, std::string> header_candidates(std::span<const int64_t>,
+                                                                std::string_view,
+                                                                std::string_view) override {
+        return std::vector<int64_t>{};
     }
     Result<uint64_t, std::string> change_stamp() override { return uint64_t{0}; }
     Result<store::FlagUpdateResult, std::string> update_flags(std::string_view, int64_t,

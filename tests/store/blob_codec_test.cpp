@@ -29,14 +29,51 @@ TEST_CASE("blob codec: round trip, corrupt frames refused, parts split by size")
     CHECK_FALSE(split_content("abc", {2, 3, 2, 1}));
 }
 
-TEST_CASE("search text: folding and trigram queries") {
+TEST_CASE("search text: folding") {
     CHECK(fold_case("ÄBC Straße ΣΑΣ Привет") == "äbc straße σασ привет");
     CHECK(contains_ignoring_case("Hello WORLD", "o wor"));
     CHECK_FALSE(contains_ignoring_case("Hello", "world"));
-    CHECK(trigram_match_query("ab").empty());
-    CHECK(trigram_match_query("abcd") == "\"abc\" AND \"bcd\"");
-    CHECK(trigram_match_query("a\"bc") == "\"a\"\"b\" AND \"\"\"bc\"");
-    CHECK(utf8_length("äöü") == 3);
+}
+
+TEST_CASE("blob codec: the parts of a frame's first bytes, in either layout") {
+    BlobCompressor compressor;
+    BlobDecompressor decompressor;
+    // Larger than one zstd block (128 KB), so a prefix decodes less.
+    std::string message(300'000, 'm');
+    for (size_t i = 0; i < message.size(); i += 7) {
+        message[i] = static_cast<char>('a' + i % 23);
+    }
+    const std::string fields = "fields", structure = "structure", text = "decoded text";
+    const ContentSizes last{message.size(), text.size(), structure.size(), fields.size(),
+                            FrameLayout::MessageLast};
+    const std::string frame = compressor.compress(fields + structure + text + message);
+    const uint64_t wanted = last.prefix_holding(ContentPart::Text);
+    CHECK(wanted == fields.size() + structure.size() + text.size());
+    auto prefix = decompressor.decompress_prefix(frame, nullptr, last.total(), wanted);
+    REQUIRE(prefix);
+    auto parts = split_content_prefix(*prefix, last);
+    REQUIRE(parts);
+    CHECK(parts->fields == fields);
+    CHECK(parts->structure == structure);
+    CHECK(parts->text == text);
+    CHECK(parts->message.empty());  // not in the prefix
+    // The context is usable for whole frames after a prefix.
+    auto whole = decompressor.decompress(frame);
+    REQUIRE(whole);
+    CHECK(split_content(*whole, last)->message == message);
+    // A frame of another size than recorded is refused.
+    CHECK_FALSE(decompressor.decompress_prefix(frame, nullptr, last.total() + 1, wanted));
+    CHECK_FALSE(decompressor.decompress_prefix("not zstd", nullptr, last.total(), wanted));
+
+    const ContentSizes first{message.size(), text.size(), structure.size(), fields.size(),
+                             FrameLayout::MessageFirst};
+    CHECK(first.prefix_holding(ContentPart::Message) == message.size());
+    CHECK(first.prefix_holding(ContentPart::Fields) == first.total());
+    const std::string old_frame = message + text + structure + fields;
+    auto old = split_content(old_frame, first);
+    REQUIRE(old);
+    CHECK(old->text == text);
+    CHECK(old->fields == fields);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "store/index_writer.h"
 #include "store/instance_verify.h"
 #include "tests/store/import_test_support.h"
+#include "tests/store/legacy_archive.h"
 
 namespace vellum::store {
 namespace {
@@ -233,8 +234,10 @@ TEST_CASE("blob dictionary: an import of 100 messages or more trains one, read b
     CHECK(frame_dictionaries(f.instance).back() == ids[40]);
 
     check_inbox(**archive, by_hash(0, 490));
+    auto messages = (*archive)->messages((*(*archive)->folder("jon", "INBOX"))->id, "");
+    REQUIRE(messages);
     auto found =
-        (*archive)->search_text((*(*archive)->folder("jon", "INBOX"))->id, "PHILLIP K", false);
+        (*archive)->search_text(testing::content_ids(*messages), TextSearchKey::Text, "PHILLIP K");
     REQUIRE(found);
     CHECK(found->size() == 490);
     auto report = verify_instance(f.instance);
@@ -249,6 +252,7 @@ TEST_CASE("blob dictionary: an archive from before dictionaries is migrated and 
     {
         // Make it what the release before dictionaries wrote: schema 1, none
         // of the tables later migrations add.
+        testing::rewrite_as_schema4(f.instance);
         auto db = sqlite::open_connection(index_file(f.instance), 1000);
         REQUIRE(db);
         REQUIRE(sqlite::execute(db->get(),

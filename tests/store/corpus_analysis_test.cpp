@@ -6,23 +6,15 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "store/message_analysis.h"
 #include "store/structure_lines.h"
+#include "tests/store/import_test_support.h"
 
 namespace vellum::store {
 namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
 
 // The messages of an mbox: split at lines that begin with "From ", the
 // separator line dropped (as conformance/dovecot_harness.split_mbox).
@@ -106,9 +98,9 @@ TEST_CASE("every corpus message is analyzed consistently, quickly") {
         std::string extension = entry.path().extension().string();
         std::vector<std::string> contents;
         if (extension == ".eml") {
-            contents.push_back(read_file(entry.path()));
+            contents.push_back(testing::read_file(entry.path()));
         } else if (extension == ".mbox") {
-            contents = split_mbox(read_file(entry.path()));
+            contents = split_mbox(testing::read_file(entry.path()));
         } else {
             continue;
         }

@@ -117,22 +117,27 @@ TEST_CASE("search_text: case-insensitive substring, short needles, UTF-8, body o
     auto inbox = (*archive)->folder("jon", "INBOX");
     REQUIRE(inbox);
     REQUIRE(*inbox);
-    const int64_t id = (*inbox)->id;
-    const auto search = [&](std::string_view needle, bool body_only = false) {
-        auto found = (*archive)->search_text(id, needle, body_only);
+    auto messages = (*archive)->messages((*inbox)->id, "");
+    REQUIRE(messages);
+    const std::vector<int64_t> contents = testing::content_ids(*messages);
+    const auto search = [&](std::string_view needle, TextSearchKey key = TextSearchKey::Text) {
+        auto found = (*archive)->search_text(contents, key, needle);
         REQUIRE(found);
-        return *found;
+        return testing::uids_holding(*messages, *found);
     };
     using Uids = std::vector<uint32_t>;
     CHECK(search("quarterly") == Uids{1});
     CHECK(search("UARTERL") == Uids{1});
     CHECK(search("gr\xc3\xb6\xc3\x9f") == Uids{1});  // folded Ö
-    CHECK(search("xy") == Uids{2});                  // shorter than a trigram: scanned
+    CHECK(search("xy") == Uids{2});
     CHECK(search("e") == Uids{1, 2});
     CHECK(search("") == Uids{1, 2});
     CHECK(search("absent words").empty());
-    CHECK(search("quarterly", true).empty());  // only in the header
-    CHECK(search("of it", true) == Uids{1});
+    CHECK(search("quarterly", TextSearchKey::Body).empty());  // only in the header
+    CHECK(search("of it", TextSearchKey::Body) == Uids{1});
+    CHECK(search("ann@EXAMPLE", TextSearchKey::From) == Uids{1});
+    CHECK(search("numbers", TextSearchKey::Subject) == Uids{1});
+    CHECK(search("numbers", TextSearchKey::To).empty());
 }
 
 TEST_CASE("verify: a clean import passes; a corrupt blob and a missing row are found") {

@@ -1,13 +1,18 @@
-// Helpers for the store tests: a temporary instance directory and an import
-// of in-memory sources into it.
+// Helpers for the store tests: a temporary instance directory, files in
+// it, and what searches take and give.
 #pragma once
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
+#include <vector>
+
+#include "store/archive.h"
 
 namespace vellum::store::testing {
 
@@ -35,6 +40,36 @@ inline void write_file(const std::filesystem::path& path, std::string_view bytes
     std::filesystem::create_directories(path.parent_path());
     std::ofstream out(path, std::ios::binary);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+inline std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+}
+
+// The content IDs of `messages`, ascending, as Archive::search_text takes
+// them.
+inline std::vector<int64_t> content_ids(const std::vector<MessageInfo>& messages) {
+    std::vector<int64_t> ids;
+    for (const MessageInfo& message : messages) {
+        ids.push_back(message.content_id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+// The UIDs of those of `messages` whose content is in `found` (ascending).
+inline std::vector<uint32_t> uids_holding(const std::vector<MessageInfo>& messages,
+                                          const std::vector<int64_t>& found) {
+    std::vector<uint32_t> uids;
+    for (const MessageInfo& message : messages) {
+        if (std::binary_search(found.begin(), found.end(), message.content_id)) {
+            uids.push_back(message.uid);
+        }
+    }
+    return uids;
 }
 
 }  // namespace vellum::store::testing

@@ -1,0 +1,86 @@
+#include "store/search_index_writer.h"
+
+#include "store/search_vocabulary.h"
+
+namespace vellum::store {
+
+Result<SearchIndexWriter, std::string> SearchIndexWriter::prepare(sqlite3* db) {
+    const char* const sql[] = {
+        "INSERT INTO body_index (rowid, text) VALUES (?, ?)",
+        "INSERT INTO header_index (rowid, text) VALUES (?, ?)",
+        "INSERT INTO search_terms (kind, terms) VALUES (?, ?)",
+        kTermChunksSql,
+    };
+    auto all = sqlite::prepare_all(db, sql);
+    if (!all) {
+        return fail(all.error());
+    }
+    auto& prepared = *all;
+    return SearchIndexWriter(std::move(prepared[0]), std::move(prepared[1]), std::move(prepared[2]),
+                             std::move(prepared[3]));
+}
+
+Status<std::string> SearchIndexWriter::begin_batch() {
+    for (size_t kind = 0; kind < kTermKinds; ++kind) {
+        for (const std::string& run : fresh_[kind]) {
+            known_[kind].erase(run);
+        }
+        fresh_[kind].clear();
+    }
+    return read_term_chunks(read_chunks_, loaded_up_to_,
+                            [&](int64_t id, TermKind kind, std::vector<std::string>&& runs) {
+                                auto& known = known_[static_cast<size_t>(kind)];
+                                for (std::string& run : runs) {
+                                    known.insert(std::move(run));
+                                }
+                                loaded_up_to_ = id;
+                            });
+}
+
+Status<std::string> SearchIndexWriter::add(int64_t content_id, const SearchDocuments& documents) {
+    if (auto inserted = insert_body_.bind_all(content_id, documents.body).run(); !inserted) {
+        return inserted;
+    }
+    if (auto inserted = insert_header_.bind_all(content_id, documents.header).run(); !inserted) {
+        return inserted;
+    }
+    for (size_t kind = 0; kind < kTermKinds; ++kind) {
+        for (const std::string& run : documents.runs[kind]) {
+            if (known_[kind].insert(run).second) {
+                fresh_[kind].push_back(run);
+            }
+        }
+    }
+    return Done{};
+}
+
+Status<std::string> SearchIndexWriter::end_batch() {
+    for (size_t kind = 0; kind < kTermKinds; ++kind) {
+        if (fresh_[kind].empty()) {
+            continue;
+        }
+        const std::string chunk = compressor_.compress(encode_term_chunk(fresh_[kind]));
+        if (auto inserted =
+                insert_chunk_.bind_all(static_cast<int64_t>(kind), sqlite::Blob{chunk}).run();
+            !inserted) {
+            return inserted;
+        }
+    }
+    return Done{};
+}
+
+void SearchIndexWriter::committed() {
+    for (auto& runs : fresh_) {
+        runs.clear();
+    }
+}
+
+Status<std::string> merge_search_index(sqlite3* db, bool whole) {
+    return sqlite::execute(
+        db, whole ? "INSERT INTO body_index (body_index) VALUES ('optimize');"
+                    "INSERT INTO header_index (header_index) VALUES ('optimize')"
+                  : "INSERT INTO body_index (body_index, rank) VALUES ('merge', 2000);"
+                    "INSERT INTO header_index (header_index, rank) VALUES ('merge', 500)");
+}
+
+}  // namespace vellum::store
