@@ -69,7 +69,7 @@ Status<std::string> backfill_search_index(sqlite3* db) {
     if (auto dropped = sqlite::execute(db, "DROP TABLE text_index"); !dropped) {
         return dropped;
     }
-    if (auto merged = merge_search_index(db, true); !merged) {
+    if (auto merged = optimize_search_index(db); !merged) {
         return merged;
     }
     // The trigram index's pages go back to the file system.

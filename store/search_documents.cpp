@@ -9,7 +9,7 @@
 namespace vellum::store {
 namespace {
 
-// Appends the terms of `folded`'s runs to `row` (and, outside the body, of
+// Appends the terms of `folded`'s runs to `row` (and, in the header text, of
 // its word pairs) and collects the runs.
 void add_text(std::string_view folded, TermKind kind, std::string& row,
               std::unordered_set<std::string_view>& runs) {
@@ -22,9 +22,9 @@ void add_text(std::string_view folded, TermKind kind, std::string& row,
     for (size_t i = 0; i < split.size(); ++i) {
         const TextRun& run = split[i];
         if (is_implied_run(run.bytes)) {
-            if (kind != TermKind::Body && i > 0 && i + 1 < split.size()) {
+            if (kind == TermKind::Header && i > 0 && i + 1 < split.size()) {
                 separate();
-                row += pair_term(kind, split[i - 1].bytes, split[i + 1].bytes);
+                row += pair_term(split[i - 1].bytes, split[i + 1].bytes);
             }
             continue;
         }
@@ -49,9 +49,8 @@ std::string_view term_prefix(TermKind kind) {
     return kPrefixes[static_cast<size_t>(kind)];
 }
 
-std::string pair_term(TermKind kind, std::string_view left, std::string_view right) {
-    std::string term(term_prefix(kind));
-    term += '~';
+std::string pair_term(std::string_view left, std::string_view right) {
+    std::string term = "~";
     term += left;
     term += '~';
     term += right;

@@ -8,9 +8,10 @@
 //   of each header key's field (FROM, TO, CC, BCC, SUBJECT) under its own
 //   prefix. Positions would cost more than all the rest (long recipient
 //   lists); a needle of one run is answered exactly all the same. For
-//   longer ones, every two words with one space between them are a term
-//   too (pair_term), so that "phillip allen" finds few candidates besides
-//   the matches, which are then confirmed.
+//   longer ones, every two words of the header text with one space between
+//   them are a term too (pair_term), so that a TEXT search for "phillip
+//   allen" finds few candidates in headers that list "Phillip K Allen" and
+//   "\Phillip_Allen" besides the matches; the candidates are confirmed.
 //
 // Runs and terms are of the case-folded text (search_runs.h).
 #pragma once
@@ -42,9 +43,9 @@ struct SearchDocuments {
 };
 
 // The header_index term of words `left` and `right` with one space between
-// them in a text of `kind` (not Body): the kind's prefix, then each word
-// after a '~', which no run's term holds.
-std::string pair_term(TermKind kind, std::string_view left, std::string_view right);
+// them in the header text: each after a '~', which no run's term holds (a
+// field's terms have one).
+std::string pair_term(std::string_view left, std::string_view right);
 
 // `text` is MessageAnalysis::text, whose body part starts at `body_offset`.
 SearchDocuments make_search_documents(std::string_view text, uint64_t body_offset,

@@ -1,8 +1,18 @@
 #include "store/search_index_writer.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "store/search_vocabulary.h"
 
 namespace vellum::store {
+namespace {
+
+// A merged chunk holds a whole kind's runs: worth zstd's strongest level,
+// which a batch's small chunk would pay for on every import.
+constexpr int kMergedChunkLevel = 19;
+
+}  // namespace
 
 Result<SearchIndexWriter, std::string> SearchIndexWriter::prepare(sqlite3* db) {
     const char* const sql[] = {
@@ -75,12 +85,68 @@ void SearchIndexWriter::committed() {
     }
 }
 
+namespace {
+
+// The vocabulary as one chunk per kind, in one transaction.
+Status<std::string> merge_vocabulary(sqlite3* db) {
+    return sqlite::WriteTransaction::run(db, [&]() -> Status<std::string> {
+        auto chunks = sqlite::Statement::prepare(db, kTermChunksSql);
+        if (!chunks) {
+            return fail(chunks.error());
+        }
+        std::array<std::vector<std::string>, kTermKinds> runs;
+        int64_t last = 0;
+        if (auto read =
+                read_term_chunks(*chunks, 0,
+                                 [&](int64_t id, TermKind kind, std::vector<std::string>&& more) {
+                                     last = id;
+                                     auto& all = runs[static_cast<size_t>(kind)];
+                                     std::move(more.begin(), more.end(), std::back_inserter(all));
+                                 });
+            !read) {
+            return read;
+        }
+        BlobCompressor compressor(kMergedChunkLevel);
+        for (size_t kind = 0; kind < kTermKinds; ++kind) {
+            auto& all = runs[kind];
+            std::sort(all.begin(), all.end());
+            all.erase(std::unique(all.begin(), all.end()), all.end());
+            if (all.empty()) {
+                continue;
+            }
+            const std::string chunk = compressor.compress(encode_term_chunk(all));
+            if (auto inserted =
+                    sqlite::run(db, "INSERT INTO search_terms (kind, terms) VALUES (?, ?)",
+                                static_cast<int64_t>(kind), sqlite::Blob{chunk});
+                !inserted) {
+                return inserted;
+            }
+        }
+        // After the merged chunks, whose IDs are higher: a reader that
+        // finds its first chunk gone loads them anew (SearchVocabulary).
+        return sqlite::run(db, "DELETE FROM search_terms WHERE id <= ?", last);
+    });
+}
+
+}  // namespace
+
 Status<std::string> merge_search_index(sqlite3* db, bool whole) {
-    return sqlite::execute(
-        db, whole ? "INSERT INTO body_index (body_index) VALUES ('optimize');"
-                    "INSERT INTO header_index (header_index) VALUES ('optimize')"
-                  : "INSERT INTO body_index (body_index, rank) VALUES ('merge', 2000);"
-                    "INSERT INTO header_index (header_index, rank) VALUES ('merge', 500)");
+    if (!whole) {
+        return sqlite::execute(
+            db,
+            "INSERT INTO body_index (body_index, rank) VALUES ('merge', 2000);"
+            "INSERT INTO header_index (header_index, rank) VALUES ('merge', 500)");
+    }
+    if (auto merged = optimize_search_index(db); !merged) {
+        return merged;
+    }
+    return merge_vocabulary(db);
+}
+
+Status<std::string> optimize_search_index(sqlite3* db) {
+    return sqlite::execute(db,
+                           "INSERT INTO body_index (body_index) VALUES ('optimize');"
+                           "INSERT INTO header_index (header_index) VALUES ('optimize')");
 }
 
 }  // namespace vellum::store

@@ -50,8 +50,12 @@ private:
 };
 
 // Merges the segments of both full-text tables: `whole`, into one (the
-// smallest and fastest to search, but a rewrite of the whole index), else by
-// a bounded step.
+// smallest and fastest to search, but a rewrite of the whole index), and the
+// vocabulary's chunks into one per kind (zstd compresses all of a kind's
+// runs together to half their size in many chunks); else by a bounded step.
 Status<std::string> merge_search_index(sqlite3* db, bool whole);
+// The full-text tables' part of a whole merge, within the caller's
+// transaction.
+Status<std::string> optimize_search_index(sqlite3* db);
 
 }  // namespace vellum::store

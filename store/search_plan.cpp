@@ -131,16 +131,17 @@ SearchPart plan_runs(const std::vector<TextRun>& runs, TermKind kind, SearchTabl
     for (size_t i = 0; i < inner.size(); ++i) {
         all_of.push_back(fts_string(inner[i]) + (i + 1 == inner.size() ? star : ""));
     }
-    // Two words with the implied space between: their pair term, the left
-    // one expanded like the first run, the right one a prefix if last.
-    for (size_t i = first; i + 2 <= last; ++i) {
+    // Two words with the implied space between, in the header text: their
+    // pair term, the left one expanded like the first run, the right one a
+    // prefix if last.
+    for (size_t i = first; kind == TermKind::Header && i + 2 <= last; ++i) {
         if (!runs[i].word || !is_implied_run(runs[i + 1].bytes)) {
             continue;
         }
         const std::vector<std::string> own{std::string(runs[i].bytes)};
         std::vector<std::string> any_of;
         for (const std::string& left : i == 0 ? first_runs : own) {
-            any_of.push_back(fts_string(pair_term(kind, left, runs[i + 2].bytes)) +
+            any_of.push_back(fts_string(pair_term(left, runs[i + 2].bytes)) +
                              (i + 2 == runs.size() - 1 ? star : ""));
         }
         all_of.push_back("(" + joined(any_of, " OR ") + ")");

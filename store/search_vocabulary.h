@@ -3,9 +3,10 @@
 // with it; FTS5 itself looks up whole terms and prefixes only.
 //
 // Stored in search_terms (schema 5) as chunks: the runs of one kind that an
-// import batch was the first to index, each as a varint length and its
-// bytes, compressed with zstd. Readers keep the runs in memory and load the
-// chunks committed since they last looked.
+// import batch was the first to index, sorted and front-coded, compressed
+// with zstd; an import that merges the whole index also merges them into
+// one chunk per kind. Readers keep the runs in memory and load the chunks
+// committed since they last looked.
 #pragma once
 
 #include <array>
@@ -30,6 +31,8 @@ Result<std::vector<std::string>, std::string> decode_term_chunk(std::string_view
 // Reads the chunks after an id (parameter 1), in order.
 inline constexpr const char* kTermChunksSql =
     "SELECT id, kind, terms FROM search_terms WHERE id > ? ORDER BY id";
+// Whether chunk ? is still there.
+inline constexpr const char* kTermChunkExistsSql = "SELECT 1 FROM search_terms WHERE id = ?";
 
 // Runs `query` (kTermChunksSql) and calls on_chunk(id, kind, runs) for every
 // chunk with an id above `after`.
@@ -58,9 +61,10 @@ private:
 // The vocabulary of one archive, shared by the threads that search it.
 class SearchVocabulary {
 public:
-    // Loads the chunks committed since the last call; `query` is
-    // kTermChunksSql prepared on a connection to the archive.
-    Status<std::string> refresh(sqlite::Statement& query);
+    // Loads the chunks committed since the last call, or all of them anew
+    // if they were merged since. `chunks` and `exists` are kTermChunksSql
+    // and kTermChunkExistsSql prepared on a connection to the archive.
+    Status<std::string> refresh(sqlite::Statement& chunks, sqlite::Statement& exists);
     // For tests and planning: runs added directly.
     void add(TermKind kind, std::string_view run);
 
@@ -71,6 +75,7 @@ private:
     mutable std::shared_mutex mutex_;
     std::array<TermList, kTermKinds> lists_;  // guarded by mutex_
     int64_t loaded_up_to_ = 0;                // guarded by mutex_
+    int64_t first_loaded_ = 0;                // guarded by mutex_
 };
 
 }  // namespace vellum::store

@@ -14,8 +14,12 @@
 namespace vellum::store {
 namespace {
 
-constexpr const char* kBodyMatchSql = "SELECT rowid FROM body_index WHERE body_index MATCH ?";
-constexpr const char* kHeaderMatchSql = "SELECT rowid FROM header_index WHERE header_index MATCH ?";
+// The range of rowids bounds the scan to the folder's contents: FTS5 seeks
+// to its start, so a small folder in a large archive costs little.
+constexpr const char* kBodyMatchSql =
+    "SELECT rowid FROM body_index WHERE body_index MATCH ? AND rowid BETWEEN ? AND ?";
+constexpr const char* kHeaderMatchSql =
+    "SELECT rowid FROM header_index WHERE header_index MATCH ? AND rowid BETWEEN ? AND ?";
 constexpr const char* kContentSql =
     "SELECT " VELLUM_CONTENT_FRAME_COLUMNS ", body_text_offset FROM contents WHERE id = ?";
 
@@ -76,8 +80,11 @@ public:
             if (!queried) {
                 return fail(queried.error());
             }
-            std::set_intersection(queried->begin(), queried->end(), contents_.begin(),
-                                  contents_.end(), std::back_inserter(found));
+            for (const int64_t id : contents_) {
+                if ((*queried)[static_cast<size_t>(id)]) {
+                    found.push_back(id);
+                }
+            }
         } else {
             found.assign(contents_.begin(), contents_.end());
         }
@@ -120,26 +127,27 @@ public:
     }
 
 private:
-    // The contents any of `queries` finds, ascending.
-    Result<Ids, std::string> query(SearchTable table, const std::vector<std::string>& queries) {
+    // Which of the contents up to the last in scope any of `queries` finds,
+    // by content ID: a union of many queries without sorting what they find.
+    Result<std::vector<bool>, std::string> query(SearchTable table,
+                                                 const std::vector<std::string>& queries) {
         auto statement =
             connection_.statement(table == SearchTable::Body ? kBodyMatchSql : kHeaderMatchSql);
         if (!statement) {
             return fail(statement.error());
         }
-        Ids found;
+        const int64_t last = contents_.back();  // searches skip an empty scope
+        std::vector<bool> found(static_cast<size_t>(last) + 1);
         for (const std::string& match : queries) {
-            (*statement)->bind(1, match);
+            (*statement)->bind_all(match, contents_.front(), last);
             auto done = for_each_row(**statement, [&](const sqlite::Statement& row) {
-                found.push_back(row.integer(0));
+                if (const int64_t id = row.integer(0); id >= 0 && id <= last) {
+                    found[static_cast<size_t>(id)] = true;
+                }
             });
             if (!done) {
                 return fail(fmt::format("full-text query {}: {}", match, done.error()));
             }
-        }
-        if (queries.size() > 1) {
-            std::sort(found.begin(), found.end());
-            found.erase(std::unique(found.begin(), found.end()), found.end());
         }
         return found;
     }
@@ -206,7 +214,11 @@ Status<std::string> TextSearch::refresh_vocabulary(IndexConnection& connection) 
     if (!chunks) {
         return fail(chunks.error());
     }
-    return vocabulary_.refresh(**chunks);
+    auto exists = connection.statement(kTermChunkExistsSql);
+    if (!exists) {
+        return fail(exists.error());
+    }
+    return vocabulary_.refresh(**chunks, **exists);
 }
 
 Result<std::vector<int64_t>, std::string> TextSearch::search(std::span<const int64_t> contents,

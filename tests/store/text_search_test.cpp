@@ -205,6 +205,52 @@ TEST_CASE("text search: crafted messages, the cases that need care") {
     check_crafted_needles(archive, searches);
 }
 
+int64_t count_rows(const std::filesystem::path& instance, const char* sql) {
+    auto db = sqlite::open_read_only(index_file(instance), 1000);
+    REQUIRE(db);
+    auto query = sqlite::Statement::prepare(db->get(), sql);
+    REQUIRE(query);
+    REQUIRE(*query->step());
+    return query->integer(0);
+}
+
+TEST_CASE("text search: later imports, their vocabulary merged, are found by a running reader") {
+    Imported archive(crafted_messages());
+    // The import merged the whole index: one vocabulary chunk per kind.
+    CHECK(count_rows(archive.instance, "SELECT count(*) FROM search_terms") ==
+          count_rows(archive.instance, "SELECT count(DISTINCT kind) FROM search_terms"));
+    Searches searches(archive.instance);
+    CHECK(searches.indexed.search(archive.contents, TextSearchKey::Body, "zanzibar")->empty());
+
+    // More than a quarter of the archive: merged again, old chunks gone.
+    const auto more = archive.dir.path() / "more";
+    for (int n = 0; n < 8; ++n) {
+        testing::write_file(more / (std::to_string(n) + ".eml"),
+                            "Subject: trip " + std::to_string(n) +
+                                "\n\nOff to Zanzibar, then to Xanadu" + std::to_string(n) + ".\n");
+    }
+    auto pipeline = ImportPipeline::open(archive.instance, "jon", {}, nullptr);
+    REQUIRE(pipeline);
+    const std::filesystem::path paths[] = {more};
+    REQUIRE(read_import_paths(paths, std::nullopt, **pipeline));
+    REQUIRE((*pipeline)->finish());
+    CHECK(count_rows(archive.instance, "SELECT count(*) FROM search_terms") ==
+          count_rows(archive.instance, "SELECT count(DISTINCT kind) FROM search_terms"));
+    std::vector<int64_t> all(archive.contents);
+    for (int64_t id = archive.contents.back() + 1; id <= archive.contents.back() + 8; ++id) {
+        all.push_back(id);
+    }
+    auto found = searches.indexed.search(all, TextSearchKey::Body, "zanzibar");
+    REQUIRE(found);
+    CHECK(found->size() == 8);
+    found = searches.indexed.search(all, TextSearchKey::Text, "xanadu3");
+    REQUIRE(found);
+    CHECK(found->size() == 1);
+    found = searches.indexed.search(all, TextSearchKey::Text, "natural gas");
+    REQUIRE(found);
+    CHECK(*found == archive.expected(TextSearchKey::Text, "natural gas"));
+}
+
 TEST_CASE("text search: the index that migration 4 -> 5 builds finds the same") {
     Imported archive(crafted_messages());
     testing::rewrite_as_schema4(archive.instance);
