@@ -4,6 +4,10 @@
 
 #include "store/index_schema.h"
 
+// How much of an archive a read connection maps: more than most archives
+// hold; a larger one is read by system calls past it.
+#define VELLUM_INDEX_MMAP_BYTES "1073741824"
+
 namespace vellum::store {
 
 Result<sqlite::Statement*, std::string> IndexConnection::statement(const char* sql) {
@@ -46,6 +50,12 @@ Result<std::optional<IndexConnectionPool::Lease>, std::string> IndexConnectionPo
     auto db = sqlite::open_read_only(db_file_, kIndexBusyTimeoutMs);
     if (!db) {
         return fail(db.error());
+    }
+    // Pages read in place from the page cache rather than copied by a
+    // system call each: searches read many pages (docs/benchmarks.md).
+    if (auto mapped = sqlite::execute(db->get(), "PRAGMA mmap_size = " VELLUM_INDEX_MMAP_BYTES);
+        !mapped) {
+        return fail(mapped.error());
     }
     return std::optional<Lease>(
         Lease(*this, std::make_unique<IndexConnection>(std::move(db).value())));
