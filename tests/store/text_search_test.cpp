@@ -137,6 +137,9 @@ std::vector<std::string> crafted_messages() {
         "bar baz  qux,  the end.\r\nNatural\r\ngas and natural  gas and natural gas.\r\n");
     messages.push_back("Subject: no body\r\n\r\n");
     messages.push_back("no header at all, just a line of text\n");
+    // SQLite's trigram tokenizer stopped at a NUL; runs take it as a separator.
+    static constexpr char kNul[] = "Subject: nul\r\n\r\nbefore\0after text\r\n";
+    messages.emplace_back(kNul, sizeof kNul - 1);
     messages.push_back(
         "Subject: parts\nContent-Type: multipart/mixed; boundary=x\n\n--x\n"
         "Content-Type: text/plain\n\none\n--x\nContent-Type: text/plain\n\ntwo\n--x\n"
@@ -187,6 +190,7 @@ constexpr const char* kCraftedNeedles[] = {"",
                                            "ann@example.com>",
                                            "\xc3",
                                            "=?utf-8?",
+                                           "after text",
                                            "ren\xc3\xa9"
                                            "e dupont",
                                            "caf\xc3\xa9 au lait, longue"};
@@ -196,6 +200,7 @@ void check_crafted_needles(const Imported& archive, Searches& searches) {
         for (const char* needle : kCraftedNeedles) {
             check_needle(archive, searches, key, needle);
         }
+        check_needle(archive, searches, key, std::string_view("E\0A", 3));
     }
 }
 
