@@ -114,7 +114,11 @@ std::string filter_header(std::string_view header, const std::vector<std::string
         }
     }
     if (keep_named || ended_by_blank_line) {
-        out += "\r\n";
+        // A last field that ends without LF gets its line end here. If it
+        // ends in a CR (an old Mac line end; the message's final CR is not
+        // served), that CR becomes the CRLF: RFC 5322 2.2 ends a field with
+        // CRLF and allows no lone CR, and Dovecot sends it so.
+        out += out.ends_with('\r') ? "\n" : "\r\n";
     }
     return out;
 }

@@ -59,7 +59,9 @@ void append_nstring(std::string& out, const std::optional<std::string>& value) {
 
 // A header value without line ends (what Dovecot sends for Date,
 // Message-ID, In-Reply-To and the Content-* fields): a folding line end
-// (followed by a space or tab) goes, any other CR or LF becomes a space.
+// (followed by a space or tab) goes, any other CR or LF becomes a space,
+// except at the very end: CRs there are the field's own line end (an old
+// Mac one, at the end of the message), no part of its value.
 void append_unfolded_nstring(std::string& out, const std::optional<std::string>& value) {
     if (!value) {
         out += "NIL";
@@ -79,7 +81,7 @@ void append_unfolded_nstring(std::string& out, const std::optional<std::string>&
             ++next;
         }
         bool folding = next < text.size() && (text[next] == ' ' || text[next] == '\t');
-        if (!folding) {
+        if (!folding && next < text.size()) {
             unfolded += ' ';
         }
         i = next - 1;

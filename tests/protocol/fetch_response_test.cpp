@@ -141,22 +141,35 @@ TEST_CASE("UID FETCH always carries the UID; metadata items") {
           "00:00:00 +0000\")\r\n");
 }
 
-TEST_CASE("header filters keep lines as they are; only HEADER.FIELDS adds a missing blank line") {
-    // No blank line, a line without a colon, and a last line without a line end.
-    constexpr std::string_view message = "A: 1\nnot a field\nB: 2";
+// A message that is all header, without a blank line; one FETCH item of it.
+std::string fetch_header_only(std::string_view message, const FetchItem& item) {
     store::MimePart root;
     root.type = "text";
     root.header = range(message, message);
     root.body = store::PartRange{message.size(), 0, 0, 0, 0};
     store::MessageInfo info;
     FetchedMessage fetched{1, &info, &root, message};
-    CHECK(render_fetch(fetched,
-                       std::vector<FetchItem>{section({}, Section::Text::HeaderFields, {"b"})},
-                       false) == "* 1 FETCH (BODY[HEADER.FIELDS (b)] {6}\r\nB: 2\r\n)\r\n");
-    CHECK(render_fetch(fetched,
-                       std::vector<FetchItem>{section({}, Section::Text::HeaderFieldsNot, {"b"})},
-                       false) ==
+    return render_fetch(fetched, std::vector<FetchItem>{item}, false);
+}
+
+TEST_CASE("header filters keep lines as they are; only HEADER.FIELDS adds a missing blank line") {
+    // No blank line, a line without a colon, and a last line without a line end.
+    constexpr std::string_view message = "A: 1\nnot a field\nB: 2";
+    CHECK(fetch_header_only(message, section({}, Section::Text::HeaderFields, {"b"})) ==
+          "* 1 FETCH (BODY[HEADER.FIELDS (b)] {6}\r\nB: 2\r\n)\r\n");
+    CHECK(fetch_header_only(message, section({}, Section::Text::HeaderFieldsNot, {"b"})) ==
           "* 1 FETCH (BODY[HEADER.FIELDS.NOT (b)] {19}\r\nA: 1\r\nnot a field\r\n)\r\n");
+}
+
+TEST_CASE("a last header line ending in CR gets LF, not another CRLF, from HEADER.FIELDS") {
+    // An old Mac message: CR-only lines make it all one header field. The
+    // final CR of the message is not served; the one before it ends the
+    // field and becomes CRLF (Dovecot sends the same).
+    constexpr std::string_view message = "Subject: a\rX: b\r\r";
+    CHECK(fetch_header_only(message, section({}, Section::Text::HeaderFields, {"subject"})) ==
+          "* 1 FETCH (BODY[HEADER.FIELDS (subject)] {17}\r\nSubject: a\rX: b\r\n)\r\n");
+    CHECK(fetch_header_only(message, section({}, Section::Text::HeaderFieldsNot, {"x"})) ==
+          "* 1 FETCH (BODY[HEADER.FIELDS.NOT (x)] {16}\r\nSubject: a\rX: b\r)\r\n");
 }
 
 TEST_CASE("NUL bytes go out as 0x80 in a literal, and as themselves in BINARY's literal8") {

@@ -85,6 +85,13 @@ const DovecotCase kHandMade[] = {
      "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)",
      "(\"message\" \"global\" NIL NIL NIL \"7bit\" 17)",
      "(\"message\" \"global\" NIL NIL NIL \"7bit\" 17 NIL NIL NIL NIL)"},
+    // Old Mac line ends: the CRs that end the last field are its line end.
+    {"Date: x\ry\r\r", "(\"x y\" NIL NIL NIL NIL NIL NIL NIL NIL NIL)",
+     "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0)",
+     "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0 NIL NIL NIL NIL)"},
+    {"Date: x\r\r\r\n\n", "(\"x\" NIL NIL NIL NIL NIL NIL NIL NIL NIL)",
+     "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0)",
+     "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0 NIL NIL NIL NIL)"},
     {"Subject: plain\r\n", "(NIL \"plain\" NIL NIL NIL NIL NIL NIL NIL NIL)",
      "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0)",
      "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0 NIL NIL NIL NIL)"},
