@@ -220,15 +220,20 @@ private:
         // boundary. When the blank line that ends a header is followed at
         // once by a boundary, its line end is the boundary's: the part has
         // no body and its header no blank line (RFC 3501 6.4.5; Dovecot
-        // serves it so).
+        // serves it so). A message/rfc822 part is no different: the message
+        // it carries is then empty, and moves along.
         if (hit && !header_hit && hit->line_start == body_start && out.end == body_start &&
-            part.children.empty() && body_start > start) {
+            body_start > start) {
             const size_t header_end = end_before(body_start, start);
             if (header_end < body_start && header_end > start && raw_[header_end - 1] == '\n') {
                 // The part ends where it did: an enclosing message/rfc822
                 // still holds the line end (Dovecot's BODY[n] does).
                 part.header = lines_.range(start, header_end);
                 part.body = lines_.range(header_end, header_end);
+                for (MimePart& child : part.children) {
+                    child.header = part.body;
+                    child.body = part.body;
+                }
             }
         }
         return out;

@@ -242,3 +242,25 @@ TEST_CASE("a part whose blank line is followed at once by the boundary has no bo
 }
 
 }  // namespace vellum::store
+
+namespace vellum::store {
+TEST_CASE("an attached message/rfc822 part whose blank line meets the boundary carries nothing") {
+    // As decoderended.eml in the corpus: the same rule as for any other
+    // part; the empty message inside starts where the part's body does.
+    const std::string raw =
+        "Content-Type: multipart/mixed; boundary=b\n\n"
+        "--b\nContent-Type: message/rfc822\n\n"
+        "--b--\n";
+    MessageAnalysis analysis = analyze_message(raw);
+    REQUIRE(analysis.root.children.size() == 1);
+    const MimePart& attached = analysis.root.children[0];
+    const size_t header_start = raw.find("Content-Type: message/rfc822");
+    CHECK(attached.header.raw_offset == header_start);
+    CHECK(attached.header.raw_length == std::string_view("Content-Type: message/rfc822\n").size());
+    CHECK(attached.body.raw_length == 0);
+    REQUIRE(attached.children.size() == 1);
+    CHECK(attached.children[0].header == attached.body);
+    CHECK(attached.children[0].body == attached.body);
+}
+
+}  // namespace vellum::store
