@@ -61,7 +61,8 @@ class Binary(h.ArchiveServerTestCase):
 
     def test_quoted_printable_part_comes_back_decoded(self) -> None:
         marker, data = self.fetch_literal("BINARY.PEEK[1]")
-        self.assertEqual(marker, "")
+        # What quoted-printable decodes may be any octets: a literal8.
+        self.assertEqual(marker, "~")
         # The line end before the boundary is the boundary's (RFC 2046 5.1.1).
         self.assertEqual(data, TEXT)
 

@@ -213,21 +213,14 @@ std::optional<std::string> section_bytes(const FetchedMessage& message, const Se
     }
 }
 
-// RFC 3516: the encodings BINARY can undo, and those that need nothing.
-enum class Decoding { Identity, Base64, QuotedPrintable, Unknown };
+std::string_view raw_slice(std::string_view raw, const store::PartRange& range) {
+    const auto offset = static_cast<size_t>(std::min<uint64_t>(range.raw_offset, raw.size()));
+    return raw.substr(offset, static_cast<size_t>(range.raw_length));
+}
 
-Decoding decoding_of(const store::MimePart& part) {
-    if (part.encoding.empty() || ascii_iequals(part.encoding, "7bit") ||
-        ascii_iequals(part.encoding, "8bit") || ascii_iequals(part.encoding, "binary")) {
-        return Decoding::Identity;
-    }
-    if (ascii_iequals(part.encoding, "base64")) {
-        return Decoding::Base64;
-    }
-    if (ascii_iequals(part.encoding, "quoted-printable")) {
-        return Decoding::QuotedPrintable;
-    }
-    return Decoding::Unknown;
+// RFC 3516: what BINARY can undo, and what needs nothing.
+store::TransferDecoding decoding_of(std::string_view raw, const store::MimePart& part) {
+    return store::transfer_decoding(part.encoding, raw_slice(raw, part.header));
 }
 
 // The part a BINARY section names and its content with the transfer
@@ -241,22 +234,38 @@ std::optional<std::string> binary_bytes(const FetchedMessage& message, const Sec
         return std::nullopt;
     }
     const std::string body = wire_slice(message.raw, part->body);
-    switch (decoding_of(*part)) {
-        case Decoding::Base64:
+    switch (decoding_of(message.raw, *part)) {
+        case store::TransferDecoding::Base64:
             return store::decode_base64(body);
-        case Decoding::QuotedPrintable:
+        case store::TransferDecoding::QuotedPrintable:
             return store::decode_quoted_printable(body);
-        case Decoding::Identity:
-        case Decoding::Unknown:
+        case store::TransferDecoding::Identity:
+        case store::TransferDecoding::Unknown:
             break;
     }
     return body;
 }
 
-// RFC 3516 4.2: data that holds NUL goes out as a literal8.
-std::string binary_literal(std::string_view bytes) {
-    const bool has_nul = bytes.find('\0') != std::string_view::npos;
-    return fmt::format("{}{{{}}}\r\n{}", has_nul ? "~" : "", bytes.size(), bytes);
+// RFC 3516 4.3: data that holds NUL goes out as a literal8, and so does
+// what base64 or quoted-printable decoded, whose domain is binary (RFC
+// 3516 3: the CTE names the domain of the decoded data; RFC 2045 6.7 and
+// 6.8 encode any octets). Only 8bit data without NUL SHOULD be a string.
+// Dovecot draws the same line, and sends nothing decoded as "{0}".
+std::string binary_literal(std::string_view bytes, bool binary_domain) {
+    const bool literal8 =
+        (binary_domain && !bytes.empty()) || bytes.find('\0') != std::string_view::npos;
+    return fmt::format("{}{{{}}}\r\n{}", literal8 ? "~" : "", bytes.size(), bytes);
+}
+
+bool decodes_to_binary_domain(const FetchedMessage& message, const Section& section) {
+    const store::MimePart* part =
+        section.part.empty() ? nullptr : find_part(*message.structure, section.part);
+    if (part == nullptr) {
+        return false;
+    }
+    const store::TransferDecoding decoding = decoding_of(message.raw, *part);
+    return decoding == store::TransferDecoding::Base64 ||
+           decoding == store::TransferDecoding::QuotedPrintable;
 }
 
 std::string apply_partial(std::string bytes, const std::optional<Partial>& partial) {
@@ -279,9 +288,22 @@ std::optional<std::string> undecodable_part(const FetchedMessage& message,
             continue;
         }
         const store::MimePart* part = find_part(*message.structure, item.section.part);
-        if (part != nullptr && decoding_of(*part) == Decoding::Unknown) {
+        if (part == nullptr ||
+            decoding_of(message.raw, *part) != store::TransferDecoding::Unknown) {
+            continue;
+        }
+        // A field that names no mechanism goes into the NO response's text
+        // quoted, without control or 8-bit characters, and never empty.
+        const auto unreadable =
+            store::unreadable_transfer_encoding(raw_slice(message.raw, part->header));
+        if (!unreadable) {
             return part->encoding;
         }
+        std::string quoted = "\"";
+        for (char c : *unreadable) {
+            quoted += (c >= 0x20 && c < 0x7f) ? c : '?';
+        }
+        return quoted + "\"";
     }
     return std::nullopt;
 }
@@ -395,8 +417,10 @@ std::string render_fetch(const FetchedMessage& message, std::span<const FetchIte
                     name += fmt::format("<{}>", fetch_item.partial->offset);
                 }
                 const auto bytes = binary_bytes(message, fetch_item.section);
-                item(name,
-                     bytes ? binary_literal(apply_partial(*bytes, fetch_item.partial)) : "NIL");
+                item(name, bytes ? binary_literal(apply_partial(*bytes, fetch_item.partial),
+                                                  decodes_to_binary_domain(message,
+                                                                           fetch_item.section))
+                                 : "NIL");
                 break;
             }
             case FetchItem::Kind::BinarySize: {

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "store/header_content.h"
 #include "store/header_fields.h"
 
 namespace vellum::store {
@@ -138,6 +139,32 @@ std::string decode_transfer_encoding(std::string_view body, std::string_view enc
         return decode_quoted_printable(body);
     }
     return std::string(body);
+}
+
+TransferDecoding transfer_decoding(std::string_view encoding, std::string_view header) {
+    if (unreadable_transfer_encoding(header)) {
+        return TransferDecoding::Unknown;
+    }
+    if (encoding.empty() || equals_ignoring_case(encoding, "7bit") ||
+        equals_ignoring_case(encoding, "8bit") || equals_ignoring_case(encoding, "binary")) {
+        return TransferDecoding::Identity;
+    }
+    if (equals_ignoring_case(encoding, "base64")) {
+        return TransferDecoding::Base64;
+    }
+    if (equals_ignoring_case(encoding, "quoted-printable")) {
+        return TransferDecoding::QuotedPrintable;
+    }
+    return TransferDecoding::Unknown;
+}
+
+std::optional<std::string> unreadable_transfer_encoding(std::string_view header) {
+    const HeaderBlock block = parse_header_block(header);
+    const HeaderField* field = find_field(block, "Content-Transfer-Encoding");
+    if (field == nullptr || parse_single_token(field->value)) {
+        return std::nullopt;
+    }
+    return std::string(trim_whitespace(unfold(field->value)));
 }
 
 }  // namespace vellum::store

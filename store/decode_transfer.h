@@ -2,6 +2,7 @@
 // readers must be: they never fail, invalid input is skipped.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,5 +28,20 @@ int hex_digit_value(char c);
 // Decodes `body` according to the Content-Transfer-Encoding token
 // (7bit, 8bit, binary and unknown encodings: unchanged).
 std::string decode_transfer_encoding(std::string_view body, std::string_view encoding);
+
+// What undoes a Content-Transfer-Encoding (RFC 2045 6.1): nothing (7bit,
+// 8bit, binary, or no field), base64, quoted-printable; any other mechanism
+// is unknown, and RFC 2045 6.4 makes such a part opaque data.
+enum class TransferDecoding { Identity, Base64, QuotedPrintable, Unknown };
+
+// For a part's encoding token as the structure holds it, and its header
+// block: a field that names no mechanism at all ("", "8 bit", "text/html",
+// "quoted-printable;"), which the structure shows as "7bit" (as Dovecot
+// does), is unknown too.
+TransferDecoding transfer_decoding(std::string_view encoding, std::string_view header);
+
+// The value of a Content-Transfer-Encoding field in `header` that names no
+// mechanism (see above), unfolded and trimmed; nullopt if there is none.
+std::optional<std::string> unreadable_transfer_encoding(std::string_view header);
 
 }  // namespace vellum::store

@@ -215,6 +215,7 @@ TEST_CASE("BINARY undoes the transfer encoding; BINARY.SIZE counts the decoded b
         "--b\nContent-Transfer-Encoding: base64\n\nAGFiYw==\n"
         "--b\nContent-Transfer-Encoding: quoted-printable\n\ncaf=C3=A9 =\nau lait\n"
         "--b\nContent-Transfer-Encoding: x-uuencode\n\nbegin\n"
+        "--b\nContent-Transfer-Encoding: 8bit\n\ncaf\xc3\xa9\n"
         "--b--\n";
     auto part = [&](std::string_view body, std::string encoding) {
         store::MimePart p;
@@ -230,7 +231,7 @@ TEST_CASE("BINARY undoes the transfer encoding; BINARY.SIZE counts the decoded b
     root.header = range(message, "Content-Type: multipart/mixed; boundary=b\n\n");
     root.body = range(message, message.substr(root.header.raw_length));
     root.children = {part("AGFiYw==", "base64"), part("caf=C3=A9 =\nau lait", "quoted-printable"),
-                     part("begin", "x-uuencode")};
+                     part("begin", "x-uuencode"), part("caf\xc3\xa9", "8bit")};
     store::MessageInfo info;
     FetchedMessage fetched{1, &info, &root, message};
     auto binary = [&](uint32_t number, FetchItem::Kind kind) {
@@ -243,8 +244,11 @@ TEST_CASE("BINARY undoes the transfer encoding; BINARY.SIZE counts the decoded b
     CHECK(binary(1, FetchItem::Kind::Binary) ==
           std::string("* 1 FETCH (BINARY[1] ~{4}\r\n\0abc)\r\n", 34));
     CHECK(binary(1, FetchItem::Kind::BinarySize) == "* 1 FETCH (BINARY.SIZE[1] 4)\r\n");
+    // Decoded quoted-printable is of the binary domain: a literal8 too.
     CHECK(binary(2, FetchItem::Kind::Binary) ==
-          "* 1 FETCH (BINARY[2] {13}\r\ncaf\xc3\xa9 au lait)\r\n");
+          "* 1 FETCH (BINARY[2] ~{13}\r\ncaf\xc3\xa9 au lait)\r\n");
+    // 8bit data without NUL SHOULD be a string (RFC 3516 4.3).
+    CHECK(binary(4, FetchItem::Kind::Binary) == "* 1 FETCH (BINARY[4] {5}\r\ncaf\xc3\xa9)\r\n");
     CHECK(binary(9, FetchItem::Kind::Binary) == "* 1 FETCH (BINARY[9] NIL)\r\n");
     FetchItem unknown;
     unknown.kind = FetchItem::Kind::Binary;
@@ -252,6 +256,29 @@ TEST_CASE("BINARY undoes the transfer encoding; BINARY.SIZE counts the decoded b
     CHECK(undecodable_part(fetched, std::vector<FetchItem>{unknown}) == "x-uuencode");
     unknown.section.part = {2};
     CHECK_FALSE(undecodable_part(fetched, std::vector<FetchItem>{unknown}).has_value());
+}
+
+TEST_CASE("a Content-Transfer-Encoding that names no mechanism is one BINARY cannot undo") {
+    // RFC 2045 6.4: unrecognized, so opaque; RFC 3516 4.3: NO [UNKNOWN-CTE].
+    // BODYSTRUCTURE still says "7bit" (the store's encoding), as Dovecot does.
+    for (std::string_view value : {"", "8 bit", "quoted-printable;", "\"base64\""}) {
+        const std::string message =
+            "Content-Transfer-Encoding: " + std::string(value) + "\n\nbody\n";
+        store::MimePart root;
+        root.type = "text";
+        root.subtype = "plain";
+        root.encoding = "7bit";
+        root.header = range(message, message.substr(0, message.find("body")));
+        root.body = range(message, "body\n");
+        store::MessageInfo info;
+        FetchedMessage fetched{1, &info, &root, message};
+        FetchItem binary;
+        binary.kind = FetchItem::Kind::BinarySize;
+        binary.section.part = {1};
+        INFO(value);
+        CHECK(undecodable_part(fetched, std::vector<FetchItem>{binary}) ==
+              "\"" + std::string(value) + "\"");
+    }
 }
 
 }  // namespace
