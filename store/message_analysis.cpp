@@ -105,10 +105,14 @@ public:
         }
     }
 
-    void part(const MimePart& part, bool is_root) {
-        if (is_root || part.envelope) {
-            header(part.header);
-        }
+    // Every header goes in: the message's, then in the body each MIME
+    // part's and each attached message's (RFC 3501 6.4.4: TEXT searches
+    // "the header or body", and the body holds them all). Of the contents,
+    // the text ones: text/* and message/* leaves (a message/partial, a
+    // delivery status), their transfer encoding and charset undone; a part
+    // whose encoding is unknown is opaque data (RFC 2045 6.4).
+    void part(const MimePart& part) {
+        header(part.header);
         if (auto name = display_parameter(part.disposition_parameters, "filename")) {
             append_line(text_, *name);
         } else if (auto type_name = display_parameter(part.type_parameters, "name")) {
@@ -116,11 +120,17 @@ public:
         }
         if (!part.children.empty()) {
             for (const MimePart& child : part.children) {
-                this->part(child, false);
+                this->part(child);
             }
             return;
         }
-        if (!equals_ignoring_case(part.type, "text")) {
+        // A multipart without parts (its boundary never comes) is all
+        // preamble, which RFC 2046 5.1.1 has readers ignore.
+        if (!equals_ignoring_case(part.type, "text") && !equals_ignoring_case(part.type, "message")) {
+            return;
+        }
+        if (transfer_decoding(part.encoding, slice(raw_, part.header)) ==
+            TransferDecoding::Unknown) {
             return;
         }
         std::string bytes = decode_transfer_encoding(slice(raw_, part.body), part.encoding);
@@ -149,7 +159,7 @@ MessageAnalysis analyze_message(std::string_view raw) {
     analysis.wire_size = lines.wire_offset(raw.size());
     analysis.fields = search_fields(parse_header_block(slice(raw, analysis.root.header)));
     TextCollector text(raw);
-    text.part(analysis.root, true);
+    text.part(analysis.root);
     analysis.text = text.take();
     return analysis;
 }

@@ -156,5 +156,38 @@ TEST_CASE("search fields and text of a whole message") {
     CHECK(analysis.text.find("Subject: R\xc3\xa9sum\xc3\xa9") != std::string::npos);
 }
 
+TEST_CASE("the text holds every header, message/* parts, and no part of unknown encoding") {
+    std::string raw =
+        "Subject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+        "--b\r\nContent-Type: text/plain\r\nContent-Description: first part\r\n\r\none\r\n"
+        "--b\r\nContent-Type: message/delivery-status\r\n\r\nStatus: 5.1.1\r\n"
+        "--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\n"
+        "uuencoded\r\n"
+        "--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: 8 bit\r\n\r\n"
+        "unreadable\r\n"
+        "--b--\r\n";
+    MessageAnalysis analysis = analyze_message(raw);
+    // A MIME part's header is in the message's body (RFC 3501 6.4.4 TEXT).
+    CHECK(analysis.text.find("Content-Description: first part") != std::string::npos);
+    CHECK(analysis.text.find("one") != std::string::npos);
+    CHECK(analysis.text.find("Status: 5.1.1") != std::string::npos);
+    // RFC 2045 6.4: an unknown encoding, or a field naming none, is opaque.
+    CHECK(analysis.text.find("uuencoded") == std::string::npos);
+    CHECK(analysis.text.find("unreadable") == std::string::npos);
+}
+
+TEST_CASE("a multipart whose boundary never comes is all preamble: not in the text") {
+    // The header runs into the first part's, so no boundary line follows;
+    // RFC 2046 5.1.1: readers "must ignore anything that appears before the
+    // first boundary delimiter line".
+    std::string raw =
+        "Subject: s\r\nContent-Type: multipart/alternative;\r\n boundary=\"--b\"\r\n"
+        "----b\r\nContent-Type: text/plain\r\n\r\nGood day\r\n";
+    MessageAnalysis analysis = analyze_message(raw);
+    REQUIRE(analysis.root.children.empty());
+    CHECK(analysis.text.find("Good day") == std::string::npos);
+    CHECK(analysis.text.find("Subject: s") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace vellum::store
