@@ -5,12 +5,12 @@
 #include <numeric>
 #include <optional>
 
-#include "common/ascii.h"
 #include "protocol/base_subject.h"
 #include "protocol/thread_algorithms.h"
 #include "protocol/thread_message_ids.h"
 #include "store/decode_rfc2047.h"
-#include "store/search_text.h"
+#include "store/header_fields.h"
+#include "store/unicode_casemap.h"
 
 namespace vellum::protocol {
 namespace {
@@ -57,13 +57,10 @@ struct SortValues {
     std::string subject, from, to, cc, display_from, display_to;
 };
 
-// i;ascii-casemap (RFC 4790 9.2) maps a-z to A-Z; i;unicode-casemap
-// (RFC 5051), which RFC 5256 7 asks for on strings, title-cases, which
-// for ASCII is the same. Non-ASCII is folded by store::fold_case (to lower
-// case, which leaves the relative order of e.g. accented letters apart
-// from Unicode's title case).
+// RFC 5256 7: strings collate by i;unicode-casemap (RFC 5051), whose
+// prepared form compares octet by octet.
 std::string casemap_key(std::string_view text) {
-    return ascii_uppercase(store::fold_case(text));
+    return store::unicode_casemap(text);
 }
 
 // RFC 5256 3: "addr-mailbox of the first ... address"; an absent header
@@ -72,7 +69,7 @@ std::string first_mailbox(const std::vector<store::EnvelopeAddress>& addresses) 
     if (addresses.empty() || !addresses.front().mailbox) {
         return {};
     }
-    return ascii_uppercase(*addresses.front().mailbox);
+    return casemap_key(*addresses.front().mailbox);
 }
 
 // RFC 5957 3: the first address's display name, RFC 2047 decoded, or its
@@ -92,13 +89,24 @@ std::string first_display(const std::vector<store::EnvelopeAddress>& addresses) 
     return casemap_key(display);
 }
 
+// RFC 5256 2.1: the base subject of the message's Subject field (the one
+// ENVELOPE shows, the last of several), prepared for collation: RFC 2047
+// words decoded (8-bit bytes outside them read as UTF-8, else Latin-1, as
+// SEARCH reads them) and i;unicode-casemap applied.
+SubjectAnalysis subject_key(const store::Envelope& envelope) {
+    const std::string raw = envelope.subject ? store::unfold(*envelope.subject) : std::string();
+    SubjectAnalysis subject = analyze_subject(store::decode_encoded_words(raw));
+    subject.base = casemap_key(subject.base);
+    return subject;
+}
+
 bool needs_fields(SortKey key) {
-    return key == SortKey::Date || key == SortKey::Subject;
+    return key == SortKey::Date;
 }
 
 bool needs_envelope(SortKey key) {
     return key == SortKey::From || key == SortKey::To || key == SortKey::Cc ||
-           key == SortKey::DisplayFrom || key == SortKey::DisplayTo;
+           key == SortKey::DisplayFrom || key == SortKey::DisplayTo || key == SortKey::Subject;
 }
 
 // RFC 5256 2.2: the Date: header's time in UTC, or the INTERNALDATE when
@@ -134,7 +142,6 @@ Result<SortValues, std::string> load_sort_values(const SearchScope& scope, uint3
             return fail(message_error(message, fields.error()));
         }
         values.sent = sent_date(*fields, message);
-        values.subject = ascii_uppercase(base_subject(fields->subject));
     }
     if (wants(needs_envelope)) {
         auto structure = scope.archive.structure(message.content_hash);
@@ -148,6 +155,7 @@ Result<SortValues, std::string> load_sort_values(const SearchScope& scope, uint3
         values.cc = first_mailbox(envelope.cc);
         values.display_from = first_display(envelope.from);
         values.display_to = first_display(envelope.to);
+        values.subject = subject_key(envelope).base;
     }
     return values;
 }
@@ -208,7 +216,13 @@ Result<ThreadMessage, std::string> load_thread_message(const SearchScope& scope,
     ThreadMessage thread_message;
     thread_message.number = uid ? scope.uids[position] : position + 1;
     thread_message.sent_date = sent_date(*fields, message);
-    SubjectAnalysis subject = analyze_subject(fields->subject);
+    auto structure = scope.archive.structure(message.content_hash);
+    if (!structure) {
+        return fail(message_error(message, structure.error()));
+    }
+    // ORDEREDSUBJECT sorts and groups by it, REFERENCES groups by it.
+    SubjectAnalysis subject =
+        subject_key(structure->envelope ? *structure->envelope : store::Envelope{});
     thread_message.base_subject = std::move(subject.base);
     thread_message.reply_or_forward = subject.reply_or_forward;
     thread_message.message_id = first_message_id(fields->message_id).value_or("");

@@ -147,13 +147,39 @@ TEST_CASE("SORT SUBJECT uses the base subject; several criteria in priority orde
     CHECK(sorted(archive, {"SUBJECT", "DATE"}) == Numbers{5, 4, 3, 2, 1});
 }
 
+TEST_CASE("SORT collates strings by i;unicode-casemap (RFC 5256 7)") {
+    // Title-cased and decomposed, "S\u00e4ying" is "SA\u0308YING": among the
+    // "Sa..." words, before "Sending" (Dovecot sorts it so too); the
+    // mailbox "m\u00e4ry" likewise before "mbox".
+    FakeArchive archive;
+    archive.add({{"Subject", "Sending"}, {"To", "mbox@x"}});
+    archive.add({{"Subject", "S\xc3\xa4ying"}, {"To", "=?utf-8?q?M=C3=A4ry?= <m\xc3\xa4ry@x>"}});
+    archive.add({{"Subject", "saying"}, {"To", "Mary <mary@x>"}});
+    CHECK(sorted(archive, {"SUBJECT"}) == Numbers{3, 2, 1});
+    CHECK(sorted(archive, {"TO"}) == Numbers{3, 2, 1});
+    CHECK(sorted(archive, {"DISPLAYTO"}) == Numbers{3, 2, 1});
+}
+
+TEST_CASE("SORT SUBJECT: the Subject ENVELOPE shows, decoded as SEARCH reads it") {
+    FakeArchive archive;
+    // RFC 5322 3.6 allows one Subject; of two, ENVELOPE shows the last (as
+    // Dovecot does), and so does SORT.
+    archive.add({{"Subject", "apple"}, {"Subject", "Zebra"}});
+    archive.add({{"Subject", "mango"}});
+    // Undeclared 8-bit text that is not UTF-8 reads as Latin-1: "Cafe" and
+    // an accent, among the C's.
+    archive.add({{"Subject", "Caf\xe9"}});
+    archive.add({{"Subject", "=?utf-8?q?=C3=A9t=C3=A9?="}});
+    CHECK(sorted(archive, {"SUBJECT"}) == Numbers{3, 4, 2, 1});
+}
+
 TEST_CASE("SORT sorts only the given positions and reads each message once") {
     FakeArchive archive;
     for (int i = 0; i < 6; ++i) {
         archive.add({{"Subject", std::string(1, static_cast<char>('f' - i))},
                      {"From", std::string(1, static_cast<char>('a' + i)) + "@x"}});
     }
-    CHECK(sorted(archive, {"SUBJECT", "FROM", "DISPLAYTO"}, {1, 3, 5}) == Numbers{6, 4, 2});
+    CHECK(sorted(archive, {"SUBJECT", "FROM", "DATE"}, {1, 3, 5}) == Numbers{6, 4, 2});
     CHECK(archive.backing.field_reads == 3);
     CHECK(archive.backing.structure_reads == 3);
     archive.backing.field_reads = 0;

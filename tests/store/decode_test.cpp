@@ -15,6 +15,7 @@
 #include "store/header_date.h"
 #include "store/html_text.h"
 #include "store/message_analysis.h"
+#include "store/unicode_casemap.h"
 
 namespace vellum::store {
 namespace {
@@ -190,4 +191,24 @@ TEST_CASE("a multipart whose boundary never comes is all preamble: not in the te
 }
 
 }  // namespace
+}  // namespace vellum::store
+
+namespace vellum::store {
+TEST_CASE("i;unicode-casemap: title case, then every decomposition (RFC 5051 2)") {
+    CHECK(unicode_casemap("abc XYZ 09") == "ABC XYZ 09");
+    // RFC 5051's own example: U+01C4 titlecases to U+01C5, which decomposes
+    // to D, z, U+030C.
+    CHECK(unicode_casemap("\xc7\x84") == "Dz\xcc\x8c");
+    CHECK(unicode_casemap("S\xc3\xa4ying") == "SA\xcc\x88YING");
+    // U+FB01 has no title case of its own; its compatibility decomposition
+    // is not title-cased again.
+    CHECK(unicode_casemap("\xef\xac\x81") == "fi");
+    CHECK(unicode_casemap("\xce\xb1\xce\xb2") == "\xce\x91\xce\x92");  // Greek
+    CHECK(unicode_casemap("\xea\xb0\x80") == "\xea\xb0\x80");  // Hangul: no decomposition property
+    // Not valid UTF-8 (a lone continuation byte, an overlong "/"): unchanged,
+    // for the octet comparator.
+    CHECK(unicode_casemap("ab\x80") == "ab\x80");
+    CHECK(unicode_casemap("a\xc0\xaf") == "a\xc0\xaf");
+}
+
 }  // namespace vellum::store
