@@ -11,12 +11,14 @@ FETCH data byte for byte, so Vellum's rendering can be compared with it.
         items[0]["BODYSTRUCTURE"]  # b'("text" "plain" ...)'
 
 Only the untagged data is used: Dovecot's tagged OK carries timings.
-Must run as root (Dovecot switches to the ``mail`` user for the mail
-processes). Python 3 standard library only.
+As root, Dovecot runs its services as its own users and the mail as
+``mail``; as any other user, everything runs as that user. Python 3
+standard library only.
 """
 
 from __future__ import annotations
 
+import grp
 import os
 import pwd
 import re
@@ -41,7 +43,7 @@ def _free_port() -> int:
 
 
 def _config(root: Path, port: int, mail_uid: int, mail_gid: int) -> str:
-    return f"""\
+    return _rootless_config() + f"""\
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
@@ -78,6 +80,24 @@ userdb {{
   driver = passwd-file
   args = {root}/passwd
   default_fields = uid={mail_uid} gid={mail_gid} home={root}/home/%n
+}}
+"""
+
+
+def _rootless_config() -> str:
+    """Run as an ordinary user, Dovecot cannot switch users: every service
+    runs as that user, and nothing is chrooted (as root, the defaults stay:
+    its own unprivileged users, and the mail as `mail`)."""
+    if os.geteuid() == 0:
+        return ""
+    user = pwd.getpwuid(os.geteuid()).pw_name
+    group = grp.getgrgid(os.getegid()).gr_name
+    return f"""\
+default_internal_user = {user}
+default_internal_group = {group}
+default_login_user = {user}
+service auth-worker {{
+  user = {user}
 }}
 """
 
@@ -201,7 +221,8 @@ class DovecotServer:
     # ---- lifetime -------------------------------------------------------------
 
     def start(self) -> "DovecotServer":
-        mail = pwd.getpwnam("mail")
+        # As root, the mail belongs to `mail`; otherwise to whoever runs us.
+        mail = pwd.getpwnam("mail") if os.geteuid() == 0 else pwd.getpwuid(os.geteuid())
         self.root = Path(tempfile.mkdtemp(prefix="vellum-dovecot-"))
         os.chmod(self.root, 0o755)
         for sub in ("run", "state", "home"):

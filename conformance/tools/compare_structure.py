@@ -2,7 +2,7 @@
 """Compares Vellum's ENVELOPE / BODY / BODYSTRUCTURE rendering (and part
 sizes and bytes) with Dovecot's over every message of the corpus.
 
-    compare_structure.py fetch  --cache dovecot.json      # runs Dovecot (root)
+    compare_structure.py fetch  --cache dovecot.json      # runs Dovecot
     compare_structure.py compare --cache dovecot.json --dump build/bin/structure_dump
 
 `fetch` APPENDs every corpus message (.eml whole, .mbox split at "From "
