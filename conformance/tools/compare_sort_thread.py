@@ -15,7 +15,7 @@ answers the same queries over the same messages; the script prints, per
 query, whether the answers agree and, where they do not, the first
 differences with the messages' Subject, From, To, Cc and Date.
 
-Runs Dovecot, so needs root. Development tool, stdlib only.
+Runs Dovecot (dovecot_harness.py). Development tool, stdlib only.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import dovecot_harness  # noqa: E402
+from dovecot_oracle import out_of_place  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 BASE_INTERNALDATE = 946684800  # 1 Jan 2000 00:00:00 UTC; message i arrives i minutes later
@@ -172,35 +173,6 @@ def describe(message: bytes) -> str:
         if value is not None:
             parts.append(f"{name}: {' '.join(str(value).split())[:90]}")
     return "; ".join(parts)
-
-
-def out_of_place(their_numbers: list[int], our_numbers: list[int]) -> list[int]:
-    """The fewest messages whose moving turns one order into the other: those
-    outside a longest common subsequence (a longest increasing subsequence
-    of Vellum's places taken in Dovecot's order)."""
-    our_place = {n: i for i, n in enumerate(our_numbers)}
-    places = [our_place[n] for n in their_numbers if n in our_place]
-    tails: list[int] = []  # tails[k]: index into places of the smallest tail of length k+1
-    previous = [-1] * len(places)
-    for i, place in enumerate(places):
-        low, high = 0, len(tails)
-        while low < high:
-            middle = (low + high) // 2
-            if places[tails[middle]] < place:
-                low = middle + 1
-            else:
-                high = middle
-        previous[i] = tails[low - 1] if low > 0 else -1
-        if low == len(tails):
-            tails.append(i)
-        else:
-            tails[low] = i
-    kept = set()
-    i = tails[-1] if tails else -1
-    while i >= 0:
-        kept.add(our_numbers[places[i]])
-        i = previous[i]
-    return [n for n in their_numbers if n not in kept]
 
 
 def compare_sort(query: str, theirs: str, ours: str, by_number, examples: int) -> None:
