@@ -9,7 +9,6 @@
 #include "protocol/thread_algorithms.h"
 #include "protocol/thread_message_ids.h"
 #include "store/decode_rfc2047.h"
-#include "store/header_fields.h"
 #include "store/unicode_casemap.h"
 
 namespace vellum::protocol {
@@ -90,23 +89,22 @@ std::string first_display(const std::vector<store::EnvelopeAddress>& addresses) 
 }
 
 // RFC 5256 2.1: the base subject of the message's Subject field (the one
-// ENVELOPE shows, the last of several), prepared for collation: RFC 2047
-// words decoded (8-bit bytes outside them read as UTF-8, else Latin-1, as
-// SEARCH reads them) and i;unicode-casemap applied.
-SubjectAnalysis subject_key(const store::Envelope& envelope) {
-    const std::string raw = envelope.subject ? store::unfold(*envelope.subject) : std::string();
-    SubjectAnalysis subject = analyze_subject(store::decode_encoded_words(raw));
+// ENVELOPE shows, the last of several, as the search fields keep it: RFC
+// 2047 words decoded, 8-bit bytes outside them read as UTF-8, else
+// Latin-1), prepared for collation by i;unicode-casemap.
+SubjectAnalysis subject_key(const store::SearchFields& fields) {
+    SubjectAnalysis subject = analyze_subject(fields.subject);
     subject.base = casemap_key(subject.base);
     return subject;
 }
 
 bool needs_fields(SortKey key) {
-    return key == SortKey::Date;
+    return key == SortKey::Date || key == SortKey::Subject;
 }
 
 bool needs_envelope(SortKey key) {
     return key == SortKey::From || key == SortKey::To || key == SortKey::Cc ||
-           key == SortKey::DisplayFrom || key == SortKey::DisplayTo || key == SortKey::Subject;
+           key == SortKey::DisplayFrom || key == SortKey::DisplayTo;
 }
 
 // RFC 5256 2.2: the Date: header's time in UTC, or the INTERNALDATE when
@@ -142,6 +140,7 @@ Result<SortValues, std::string> load_sort_values(const SearchScope& scope, uint3
             return fail(message_error(message, fields.error()));
         }
         values.sent = sent_date(*fields, message);
+        values.subject = subject_key(*fields).base;
     }
     if (wants(needs_envelope)) {
         auto structure = scope.archive.structure(message.content_hash);
@@ -155,7 +154,6 @@ Result<SortValues, std::string> load_sort_values(const SearchScope& scope, uint3
         values.cc = first_mailbox(envelope.cc);
         values.display_from = first_display(envelope.from);
         values.display_to = first_display(envelope.to);
-        values.subject = subject_key(envelope).base;
     }
     return values;
 }
@@ -216,13 +214,8 @@ Result<ThreadMessage, std::string> load_thread_message(const SearchScope& scope,
     ThreadMessage thread_message;
     thread_message.number = uid ? scope.uids[position] : position + 1;
     thread_message.sent_date = sent_date(*fields, message);
-    auto structure = scope.archive.structure(message.content_hash);
-    if (!structure) {
-        return fail(message_error(message, structure.error()));
-    }
     // ORDEREDSUBJECT sorts and groups by it, REFERENCES groups by it.
-    SubjectAnalysis subject =
-        subject_key(structure->envelope ? *structure->envelope : store::Envelope{});
+    SubjectAnalysis subject = subject_key(*fields);
     thread_message.base_subject = std::move(subject.base);
     thread_message.reply_or_forward = subject.reply_or_forward;
     thread_message.message_id = first_message_id(fields->message_id).value_or("");

@@ -46,7 +46,12 @@ SearchFields search_fields(const HeaderBlock& header) {
     fields.to = decoded_field(header, "To");
     fields.cc = decoded_field(header, "Cc");
     fields.bcc = decoded_field(header, "Bcc");
-    fields.subject = decoded_field(header, "Subject");
+    // Only one Subject is allowed (RFC 5322 3.6); of several, the last, as
+    // ENVELOPE shows it (SEARCH SUBJECT searches "the envelope structure's
+    // SUBJECT field", RFC 3501 6.4.4), and SORT and THREAD use it too.
+    if (const HeaderField* subject = find_last_field(header, "Subject")) {
+        fields.subject = decode_encoded_words(trim_whitespace(unfold(subject->value)));
+    }
     fields.message_id = raw_field(header, "Message-ID");
     fields.in_reply_to = raw_field(header, "In-Reply-To");
     fields.references = raw_field(header, "References");

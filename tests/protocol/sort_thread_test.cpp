@@ -179,7 +179,7 @@ TEST_CASE("SORT sorts only the given positions and reads each message once") {
         archive.add({{"Subject", std::string(1, static_cast<char>('f' - i))},
                      {"From", std::string(1, static_cast<char>('a' + i)) + "@x"}});
     }
-    CHECK(sorted(archive, {"SUBJECT", "FROM", "DATE"}, {1, 3, 5}) == Numbers{6, 4, 2});
+    CHECK(sorted(archive, {"SUBJECT", "FROM", "DISPLAYTO"}, {1, 3, 5}) == Numbers{6, 4, 2});
     CHECK(archive.backing.field_reads == 3);
     CHECK(archive.backing.structure_reads == 3);
     archive.backing.field_reads = 0;

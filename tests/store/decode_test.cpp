@@ -157,6 +157,13 @@ TEST_CASE("search fields and text of a whole message") {
     CHECK(analysis.text.find("Subject: R\xc3\xa9sum\xc3\xa9") != std::string::npos);
 }
 
+TEST_CASE("of two Subject fields, the search fields keep the last, as ENVELOPE does") {
+    MessageAnalysis analysis = analyze_message("Subject: first\r\nSubject: =?utf-8?q?l=C3=A4st?=\r\n\r\n");
+    CHECK(analysis.fields.subject == "l\xc3\xa4st");
+    REQUIRE(analysis.root.envelope);
+    CHECK(analysis.root.envelope->subject == "=?utf-8?q?l=C3=A4st?=");
+}
+
 TEST_CASE("the text holds every header, message/* parts, and no part of unknown encoding") {
     std::string raw =
         "Subject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
