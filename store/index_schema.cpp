@@ -217,6 +217,17 @@ Result<bool, std::string> prepare_index_for_reading(const std::filesystem::path&
     }
     auto version = index_schema_version(db->get());
     if (!version) {
+        // A writer killed at the wrong moment can leave the WAL index
+        // needing recovery, which a read-only connection may not run
+        // (SQLITE_READONLY_RECOVERY: "attempt to write a readonly
+        // database"); a writable one runs it as it reads.
+        auto writable = sqlite::open_connection(file, kIndexBusyTimeoutMs);
+        if (!writable) {
+            return fail(version.error());
+        }
+        version = index_schema_version(writable->get());
+    }
+    if (!version) {
         return fail(version.error());
     }
     if (*version == 0) {
