@@ -2,19 +2,27 @@
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/x509.h>
 
 #include "server/tls_context.h"
 
 namespace vellum::server {
 
-TlsStream::TlsStream(SSL_CTX* context) : ssl_(SSL_new(context)) {
+TlsStream::TlsStream(SSL_CTX* context, Role role, SSL_SESSION* session) : ssl_(SSL_new(context)) {
     network_in_ = BIO_new(BIO_s_mem());
     network_out_ = BIO_new(BIO_s_mem());
     // An empty input BIO means "wait for more", not end of stream.
     BIO_set_mem_eof_return(network_in_, -1);
     BIO_set_mem_eof_return(network_out_, -1);
     SSL_set_bio(ssl_.get(), network_in_, network_out_);
-    SSL_set_accept_state(ssl_.get());
+    if (role == Role::Accept) {
+        SSL_set_accept_state(ssl_.get());
+        return;
+    }
+    SSL_set_connect_state(ssl_.get());
+    if (session != nullptr) {
+        SSL_set_session(ssl_.get(), session);
+    }
 }
 
 Result<TlsStream::Progress, std::string> TlsStream::receive(std::string_view ciphertext) {
@@ -35,7 +43,12 @@ Result<TlsStream::Progress, std::string> TlsStream::receive(std::string_view cip
     if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
         return Progress::Handshaking;
     }
-    return fail("TLS handshake failed: " + tls_error_text());
+    std::string why = "TLS handshake failed: " + tls_error_text();
+    // A client's check of the server's certificate says more than "failed".
+    if (const long verified = SSL_get_verify_result(ssl_.get()); verified != X509_V_OK) {
+        why += std::string(" (certificate: ") + X509_verify_cert_error_string(verified) + ")";
+    }
+    return fail(why);
 }
 
 Result<std::string, std::string> TlsStream::read_plaintext() {
@@ -52,6 +65,7 @@ Result<std::string, std::string> TlsStream::read_plaintext() {
             return plaintext;
         }
         if (error == SSL_ERROR_ZERO_RETURN) {
+            peer_closed_ = true;
             // close_notify: deliver what came before it, then report the end.
             if (!plaintext.empty()) {
                 return plaintext;
@@ -91,12 +105,20 @@ std::string TlsStream::take_ciphertext() {
     return out;
 }
 
+bool TlsStream::resumed() const {
+    return SSL_session_reused(ssl_.get()) != 0;
+}
+
 std::string TlsStream::description() const {
     const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl_.get());
     std::string text = SSL_get_version(ssl_.get());
     if (cipher != nullptr) {
         text += ' ';
         text += SSL_CIPHER_standard_name(cipher);
+    }
+    if (const char* group = SSL_get_curve_name(SSL_get_curve_id(ssl_.get()))) {
+        text += ' ';
+        text += group;
     }
     return text;
 }
