@@ -8,6 +8,7 @@ answer; its report (errors, its own CPU time) is kept with the figure.
 from __future__ import annotations
 
 import json
+import resource
 import shutil
 import subprocess
 import time
@@ -129,7 +130,15 @@ def search(load: Load, target: Target, folder: str, exists: int, repeat: int) ->
     args = ["--folder", folder, "--expect-exists", str(exists), "--repeat", str(repeat)]
     for query in SEARCHES:
         args += ["--query", query]
-    return load.run("search", target, *args)
+    cpu_before = bench_memory.cpu_seconds(target.pid)
+    report = load.run("search", target, *args)
+    report["server_cpu_seconds"] = bench_memory.cpu_seconds(target.pid) - cpu_before
+    return report
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def disk_bytes(path: Path) -> int:
@@ -146,10 +155,11 @@ def vellum_import(vellum, data_dir: Path, mbox: Path) -> dict:
     data_dir.mkdir(mode=0o700)
     vellum(data_dir, "instance", "add", "imp")
     vellum(data_dir, "user", "add", "imp/user", "--password-stdin", stdin="x\n")
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), _children_cpu()
     summary = json.loads(vellum(data_dir, "import", "imp/user", "--json", str(mbox)))
     seconds = time.monotonic() - started
     return {"seconds": seconds, "messages": summary["imported"],
+            "server_cpu_seconds": _children_cpu() - cpu_before,
             "messages_per_second": summary["imported"] / seconds,
             "disk_bytes": disk_bytes(data_dir / "instances" / "imp")}
 
@@ -161,13 +171,14 @@ def dovecot_import(dovecot, home: Path, source_dir: Path, login: str) -> dict:
         shutil.rmtree(home)
     home.mkdir()
     shutil.chown(home, "mail", "mail")
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), _children_cpu()
     result = dovecot.doveadm("import", "-u", login, f"mbox:{source_dir}:INDEX=MEMORY", "", "all")
     seconds = time.monotonic() - started
+    cpu = _children_cpu() - cpu_before
     if result.returncode != 0:
         raise RuntimeError(f"doveadm import: {result.stderr[-2000:]}")
     status = dovecot.doveadm("mailbox", "status", "-u", login, "messages", "*").stdout
     messages = sum(int(word.split("=")[1]) for word in status.split()
                    if word.startswith("messages="))
-    return {"seconds": seconds, "messages": messages,
+    return {"seconds": seconds, "messages": messages, "server_cpu_seconds": cpu,
             "messages_per_second": messages / seconds, "disk_bytes": disk_bytes(home)}

@@ -32,13 +32,14 @@ def _number(value: float, unit: str = "") -> str:
 
 class Row:
     def __init__(self, figure: str, ours: str, theirs: str, ratio: str, target: str,
-                 met: Optional[bool], cpu: str, errors: str, load: str):
+                 met: Optional[bool], server_cpu: str, cpu: str, errors: str, load: str):
         self.cells = [figure, ours, theirs, ratio, target,
-                      "—" if met is None else ("yes" if met else "**no**"), cpu, errors, load]
+                      "—" if met is None else ("yes" if met else "**no**"), server_cpu, cpu,
+                      errors, load]
 
 
-HEADER = ["figure", "vellumd", "Dovecot", "ratio", "target", "met", "gen. CPU", "errors",
-          "load avg"]
+HEADER = ["figure", "vellumd", "Dovecot", "ratio", "target", "met", "server CPU", "gen. CPU",
+          "errors", "load avg"]
 
 
 def render(bench, minutes: float) -> str:
@@ -56,6 +57,19 @@ def render(bench, minutes: float) -> str:
         shares = [figure(name, label, lambda r: r.get("generator_cpu_share", float("nan")))
                   for label in labels]
         return " / ".join("—" if share != share else f"{share:.0%}" for share in shares)
+
+    def server_cpu(name: str, labels: tuple[str, ...]) -> str:
+        """The servers' CPU time for the figure: per login, or per run (for
+    SEARCH all queries and repeats of a run; for import the importing
+    process, `vellum import` or `doveadm import`)."""
+        def one(report: dict) -> float:
+            seconds = report.get("server_cpu_seconds", float("nan"))
+            return seconds / max(1, report["logins"]) * 1000 if "logins" in report else seconds
+        values = [figure(name, label, one) for label in labels]
+        if all(value != value for value in values):
+            return "—"
+        unit = "ms/login" if name.startswith("logins") else "s"
+        return " / ".join(_number(value) for value in values) + " " + unit
 
     def errors(name: str, labels: tuple[str, ...]) -> str:
         return " / ".join(str(sum(r.get("errors", 0) for r in reports(name, label)))
@@ -78,7 +92,8 @@ def render(bench, minutes: float) -> str:
             met = ratio >= target_factor and (extra(ours) if extra else True)
         labels = ("vellumd", theirs_label)
         rows.append(Row(title, _number(ours, unit), _number(theirs, unit), f"{ratio:.2f}×",
-                        target_text, met, cpu(name, labels), errors(name, labels), load(name)))
+                        target_text, met, server_cpu(name, labels), cpu(name, labels),
+                        errors(name, labels), load(name)))
 
     n_idle = settings.idle_connections
     for label, service in (("dovecot", "default login"), ("dovecot-fast", "login service_count=0")):
@@ -95,7 +110,7 @@ def render(bench, minutes: float) -> str:
         rows.append(Row(f"{wanted:,} IDLE connections over TLS held by vellumd",
                         f"{held:,.0f} held; RSS {rss:,.0f} MiB ({per:.0f} KiB each); set up in "
                         f"{setup:.1f} s", "—", "—", f"all {wanted:,} held", held == wanted and
-                        sum(r["errors"] for r in many) == 0, cpu("idle-many", ("vellumd",)),
+                        sum(r["errors"] for r in many) == 0, "—", cpu("idle-many", ("vellumd",)),
                         errors("idle-many", ("vellumd",)), load("idle-many")))
     for name, kind in (("logins", "full handshake"), ("logins-resumed", "TLS session resumed")):
         for label, service in (("dovecot", "default login"),
@@ -104,23 +119,24 @@ def render(bench, minutes: float) -> str:
             compare(name, f"logins/s over TLS, {kind} (Dovecot {service})", label,
                     lambda r: r["logins_per_second"], "/s", True, factor,
                     "≥ 2×" if factor else "(reported)")
-    for name, folder in (("header-sync", "sync"), ("header-sync-corpus", "Corpus")):
-        exists = _folder_size(bench, name)
+    for name in ("header-sync", "header-sync-corpus"):
+        exists, folder = _folder(bench, name)
         compare(name, f"header sync as Thunderbird, {exists:,} messages ({folder})", "dovecot",
                 lambda r: r["messages_per_second_median"], "msg/s", True, 1.5, "≥ 1.5×")
-    for name, folder in (("bodies", "sync"), ("bodies-corpus", "Corpus")):
-        exists = _folder_size(bench, name)
+    for name in ("bodies", "bodies-corpus"):
+        exists, folder = _folder(bench, name)
         compare(name, f"FETCH 1:* BODY.PEEK[], {exists:,} messages ({folder})", "dovecot",
                 lambda r: r["megabytes_per_second_median"], "MB/s", True, 1.0, "≥ 1×")
     for name in ("search", "search-corpus"):
         if name not in results:
             continue
-        exists = _folder_size(bench, name)
+        exists, folder = _folder(bench, name)
         for query in [q["query"] for q in reports(name, "vellumd")[0]["queries"]]:
             def latency(report, query=query):
                 chosen = [q for q in report["queries"] if q["query"] == query][0]
                 return chosen["median_ms"]
-            compare(name, f"SEARCH {query}, {exists:,} messages: median latency", "dovecot",
+            compare(name, f"SEARCH {query}, {exists:,} messages ({folder}): median latency",
+                    "dovecot",
                     latency, "ms", False, 100, "≥ 100× and < 20 ms", extra=lambda ms: ms < 20)
     if "import" in results:
         messages = figure("import", "vellumd", lambda r: r["messages"])
@@ -146,11 +162,12 @@ def render(bench, minutes: float) -> str:
     return "\n".join(lines) + "\n\n" + "\n".join(f"- {note}" for note in notes)
 
 
-def _folder_size(bench, name: str) -> int:
+def _folder(bench, name: str) -> tuple[int, str]:
+    """The size and name of the folder a figure was taken on."""
     for label_reports in bench.results.get(name, {}).values():
         for report in label_reports:
-            return report.get("exists", 0)
-    return 0
+            return report.get("exists", 0), report.get("folder", "")
+    return 0, ""
 
 
 def _tls(bench) -> str:
