@@ -39,7 +39,6 @@ import bench_table  # noqa: E402
 from bench_servers import Dovecot, Vellumd  # noqa: E402
 
 ROOT = HERE.parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
 
 
 class Settings:
@@ -74,7 +73,7 @@ class Bench:
         self.bin_dir = Path(options.bin_dir).resolve()
         self.keep = options.keep or options.work_dir is not None
         self.work = Path(options.work_dir or tempfile.mkdtemp(prefix="vellum-bench-")).resolve()
-        self.workspace = bench_archive.Workspace(self.work, self.bin_dir, Path(options.corpus))
+        self.workspace = bench_archive.Workspace(self.work, self.bin_dir)
         # figure -> server label -> reports of the measured rounds
         self.results: dict[str, dict[str, list[dict]]] = {}
         self.loads: dict[str, list[str]] = {}
@@ -313,7 +312,6 @@ def main() -> int:
                         help="a smoke run: the corpus only, small counts, one round (~1 min)")
     parser.add_argument("--runs", type=int, help="rounds per figure (default 3, quick 1)")
     parser.add_argument("--bin-dir", default=str(ROOT / "build-release" / "bin"))
-    parser.add_argument("--corpus", default=str(CORPUS))
     parser.add_argument("--work-dir", help="keep (and reuse) the archives here")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--only", nargs="+", help="only these figures (e.g. logins search)")

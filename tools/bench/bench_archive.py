@@ -3,7 +3,7 @@ vellumd and for Dovecot.
 
     WORK/tls/                    a self-signed certificate both servers use
     WORK/mail/archive/Maildir/   the user bench/archive's folders:
-        .Corpus/   the whole corpus (scale_corpus.corpus_messages)
+        .Corpus/   the whole corpus (scaled_corpus.distinct_corpus_messages)
         .Scaled/   the scaled archive (at least 100,000 messages)
         .Sync/     the first 50,000 of .Scaled (hard links)
     WORK/mail/small/             10 messages: each login/IDLE user's INBOX
@@ -13,7 +13,7 @@ vellumd and for Dovecot.
 
 Dovecot gets its mail by the fastest correct way: the message files are
 written straight into its Maildir (hard links to the files vellum imports),
-named as its own delivery names them (scale_corpus.maildir_name), and
+named as its own delivery names them (scaled_corpus.write_maildir), and
 Dovecot builds its index itself on the first EXAMINE, which the benchmark
 makes before measuring (a warm-up run for each figure). Writing the files
 is the same as `doveadm save` would do minus the index, and costs no time
@@ -31,7 +31,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import scale_corpus
+import scaled_corpus
 
 INSTANCE = "bench"
 ARCHIVE_USER = f"{INSTANCE}/archive"
@@ -55,10 +55,9 @@ class Archive:
 
 
 class Workspace:
-    def __init__(self, root: Path, bin_dir: Path, corpus: Path):
+    def __init__(self, root: Path, bin_dir: Path):
         self.root = root
         self.bin_dir = bin_dir
-        self.corpus = corpus
         self.tls = root / "tls"
         self.cert = self.tls / "cert.pem"
         self.key = self.tls / "key.pem"
@@ -91,21 +90,21 @@ class Workspace:
         archive = Archive()
         self._certificate()
         log("writing the archives as Maildir folders")
-        messages = scale_corpus.corpus_messages(self.corpus)
+        messages = scaled_corpus.distinct_corpus_messages()
         maildir = self.mail / "archive" / "Maildir"
         for sub in ("cur", "new", "tmp"):
             (maildir / sub).mkdir(parents=True)
-        archive.folders["Corpus"] = scale_corpus.write_maildir(maildir / ".Corpus", messages)
+        archive.folders["Corpus"] = scaled_corpus.write_maildir(maildir / ".Corpus", messages)
         if plan.scaled:
-            archive.folders["Scaled"] = scale_corpus.write_maildir(
-                maildir / ".Scaled", scale_corpus.scaled(messages, plan.scaled))
+            archive.folders["Scaled"] = scaled_corpus.write_maildir(
+                maildir / ".Scaled", scaled_corpus.scaled_messages(plan.scaled))
             archive.folders["Sync"] = self._link_first(maildir / ".Scaled", maildir / ".Sync",
                                                        plan.sync)
         small = self.mail / "small"
-        scale_corpus.write_maildir(small, messages[:plan.user_messages])
+        scaled_corpus.write_maildir(small, messages[:plan.user_messages])
         archive.mbox = self.mail / "import.mbox"
-        archive.mbox_messages = scale_corpus.write_mbox(
-            archive.mbox, scale_corpus.scaled(messages, plan.scaled or len(messages)))
+        archive.mbox_messages = scaled_corpus.write_mbox(
+            archive.mbox, scaled_corpus.scaled_messages(plan.scaled or len(messages)))
 
         archive.archive_login = (ARCHIVE_USER, "archive-" + secrets.token_hex(8))
         archive.users = [(f"{INSTANCE}/u{n:03d}", "pw-" + secrets.token_hex(8))

@@ -16,6 +16,11 @@ structure. Messages whose bytes repeat one already written are left out, so
 N messages written are N distinct contents.
 
 The output is deterministic: the same N and format give the same bytes.
+Maildir names carry S= (the file's size) and W= (its size with CRLF line
+ends), as Dovecot's own delivery writes them, so that Dovecot, which
+tools/dev bench gives the same files, need not read a message to learn its
+RFC822.SIZE; both Dovecot (by the time stamp in front) and `vellum import`
+(by the whole name) keep the messages in the order written.
 """
 
 import argparse
@@ -106,7 +111,8 @@ def with_message_id(message, copy):
     return message[:start] + added + line_end(message) + message[start:]
 
 
-def scaled_messages(count):
+def distinct_corpus_messages():
+    """The corpus's messages, each distinct content once, in path order."""
     originals = []
     seen = set()
     for message in corpus_messages():
@@ -114,6 +120,11 @@ def scaled_messages(count):
         if digest not in seen:
             seen.add(digest)
             originals.append(message)
+    return originals
+
+
+def scaled_messages(count):
+    originals = distinct_corpus_messages()
     written = set()
     copy = 0
     produced = 0
@@ -131,13 +142,19 @@ def scaled_messages(count):
         copy += 1
 
 
+def crlf_size(message):
+    """The size as IMAP sends it: each LF not after a CR becomes CRLF."""
+    return len(message) + message.count(b"\n") - message.count(b"\r\n")
+
+
 def write_maildir(out, messages):
     for sub in ("cur", "new", "tmp"):
         os.makedirs(os.path.join(out, sub), exist_ok=True)
     count = 0
     for count, message in enumerate(messages, 1):
-        # The reader sorts by name: fixed-width numbers keep the order.
-        name = os.path.join(out, "cur", f"{1_000_000_000 + count}.M{count}.scaled:2,S")
+        # The readers sort by name: fixed-width numbers keep the order.
+        name = os.path.join(out, "cur", f"{1_000_000_000 + count}.M{count}.scaled,"
+                                        f"S={len(message)},W={crlf_size(message)}:2,S")
         with open(name, "wb") as file:
             file.write(message)
     return count
