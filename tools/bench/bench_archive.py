@@ -43,6 +43,7 @@ class Plan:
     sync: int = 50_000      # the header-sync folder: the first N of Scaled
     users: int = 100        # login and IDLE users
     user_messages: int = 10
+    imported: int = 100_000  # the mbox of the import figure
 
 
 @dataclass
@@ -104,7 +105,7 @@ class Workspace:
         scaled_corpus.write_maildir(small, messages[:plan.user_messages])
         archive.mbox = self.mail / "import.mbox"
         archive.mbox_messages = scaled_corpus.write_mbox(
-            archive.mbox, scaled_corpus.scaled_messages(plan.scaled or len(messages)))
+            archive.mbox, scaled_corpus.scaled_messages(plan.imported))
 
         archive.archive_login = (ARCHIVE_USER, "archive-" + secrets.token_hex(8))
         archive.users = [(f"{INSTANCE}/u{n:03d}", "pw-" + secrets.token_hex(8))
