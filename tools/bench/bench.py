@@ -229,13 +229,20 @@ class Bench:
         read = lambda label: [line.split()[3] for line in  # noqa: E731
                               (digests / f"{name}-{label}.txt").read_text().splitlines()]
         ours, theirs = read("vellumd"), read("dovecot")
-        differ = sum(1 for a, b in zip(ours, theirs) if a != b) + abs(len(ours) - len(theirs))
+        files = self.folder_files(folder)
+        differing = [i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b]
+        differ = len(differing) + abs(len(ours) - len(theirs))
         text = f"{differ} of {exists} messages answered differently by the two servers"
+        if differing:
+            bare_cr = sum(1 for i in differing
+                          if re.search(rb"\r(?!\n)", files[i].read_bytes()))
+            text += (f" ({bare_cr} of them have bare CRs, which vellumd serves as Dovecot "
+                     "serves an APPENDed copy, store/structure_lines.h)")
         if name.startswith("bodies"):
-            files = [path.read_bytes() for path in self.folder_files(folder)]
-            stored = [hashlib.sha256(served(data)).hexdigest() for data in files]
+            contents = [path.read_bytes() for path in files]
+            stored = [hashlib.sha256(served(data)).hexdigest() for data in contents]
             appended = [hashlib.sha256(served(data, as_appended=True)).hexdigest()
-                        for data in files]
+                        for data in contents]
             for label, answers in (("vellumd", ours), ("Dovecot", theirs)):
                 exact = sum(1 for a, b in zip(answers, stored) if a == b)
                 as_appended = sum(1 for a, b, c in zip(answers, stored, appended)
