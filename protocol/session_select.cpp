@@ -126,7 +126,7 @@ void Session::State::cmd_select(const Command& command, const SelectCommand& sel
             }
             auto messages = mailbox.messages;
             state = Selected{who, std::move(mailbox)};
-            report_flag_changes(std::move(messages), opened.changed, true, true);
+            report_flag_changes(std::move(messages), std::nullopt, opened.changed, true, true);
             tagged(tag, Status::Ok, read_only ? "READ-ONLY" : "READ-WRITE",
                    fmt::format("{} completed", read_only ? "EXAMINE" : "SELECT"));
         });
@@ -145,13 +145,14 @@ void Session::State::refresh_selected(std::function<void()> then) {
         store::FolderInfo folder;
         std::shared_ptr<const std::vector<store::MessageInfo>> messages;
         std::vector<uint32_t> changed;  // positions whose flags another session changed
+        std::optional<std::vector<std::string>> keywords;  // set when a keyword is new
     };
     using Changes = Result<std::optional<Refreshed>, std::string>;
     const SelectedMailbox& seen = selected->mailbox;
     in_background<Changes>(
         [archive = archive, user = seen.owner, name = seen.folder.name,
-         viewer = selected->identity.user, known = seen.messages,
-         synced = seen.synced_modseq]() -> Changes {
+         viewer = selected->identity.user, known = seen.messages, keywords = seen.keywords,
+         synced = seen.synced_modseq]() mutable -> Changes {
             auto folder = archive->folder(user, name);
             if (!folder) {
                 return fail(folder.error());
@@ -168,10 +169,12 @@ void Session::State::refresh_selected(std::function<void()> then) {
                 return std::optional<Refreshed>();  // never: archive folders only grow
             }
             std::vector<uint32_t> changed = changed_flags(*known, *messages);
+            const bool new_keyword = add_keywords_in(*messages, keywords);
             return std::optional(Refreshed{
                 **folder,
                 std::make_shared<const std::vector<store::MessageInfo>>(std::move(*messages)),
-                std::move(changed)});
+                std::move(changed),
+                new_keyword ? std::optional(std::move(keywords)) : std::nullopt});
         },
         [this, then = std::move(then)](Changes&& changes) {
             auto* current = std::get_if<Selected>(&state);
@@ -201,7 +204,8 @@ void Session::State::refresh_selected(std::function<void()> then) {
             if (grew) {
                 untagged(fmt::format("{} EXISTS", mailbox.exists()));
             }
-            report_flag_changes(std::move(refreshed.messages), refreshed.changed, true, false);
+            report_flag_changes(std::move(refreshed.messages), std::move(refreshed.keywords),
+                                refreshed.changed, true, false);
             then();
         });
 }

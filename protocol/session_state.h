@@ -185,8 +185,10 @@ struct Session::State {
     // client: a FLAGS response for new keywords, then `* n FETCH` for the
     // positions given (ascending), with UID and MODSEQ once CONDSTORE is on
     // (RFC 7162 3.2.4) or the UID when `with_uid`; `flags` false sends
-    // only those (a .SILENT STORE). Installs `messages` as the new list.
+    // only those (a .SILENT STORE). Installs `messages` as the new list,
+    // and `keywords` (worked out on the worker pool) when it grew.
     void report_flag_changes(std::shared_ptr<const std::vector<store::MessageInfo>> messages,
+                             std::optional<std::vector<std::string>> keywords,
                              const std::vector<uint32_t>& positions, bool flags, bool with_uid);
     void cmd_noop(const Command& command);
     void cmd_idle(const Command& command);

@@ -26,6 +26,7 @@ store::FlagUpdate::Mode update_mode(StoreCommand::Mode mode) {
 struct Stored {
     store::FlagUpdateResult result;
     std::shared_ptr<const std::vector<store::MessageInfo>> messages;
+    std::optional<std::vector<std::string>> keywords;  // set when a keyword is new
 };
 
 }  // namespace
@@ -74,7 +75,8 @@ void Session::State::cmd_store(const Command& command, const StoreCommand& store
     using Outcome = Result<Stored, std::string>;
     in_background<Outcome>(
         [archive = archive, viewer = selected.identity.user, folder_id = selected.mailbox.folder.id,
-         messages = selected.mailbox.messages, uids = std::move(uids), update]() -> Outcome {
+         messages = selected.mailbox.messages, keywords = selected.mailbox.keywords,
+         uids = std::move(uids), update]() mutable -> Outcome {
             if (folder_id == 0) {
                 return Stored{};  // an INBOX with nothing archived: nothing to store
             }
@@ -84,7 +86,9 @@ void Session::State::cmd_store(const Command& command, const StoreCommand& store
             }
             auto list = std::make_shared<const std::vector<store::MessageInfo>>(
                 with_flag_states(*messages, updated->states));
-            return Stored{std::move(*updated), std::move(list)};
+            const bool new_keyword = add_keywords_in(*list, keywords);
+            return Stored{std::move(*updated), std::move(list),
+                          new_keyword ? std::optional(std::move(keywords)) : std::nullopt};
         },
         [this, tag = command.tag, name = command.name, store](Outcome&& outcome) {
             if (!outcome) {
@@ -123,7 +127,8 @@ void Session::State::cmd_store(const Command& command, const StoreCommand& store
                 modified += std::to_string(
                     store.uid ? uid : static_cast<uint32_t>(found - mailbox.uids.begin()) + 1);
             }
-            report_flag_changes(std::move(outcome->messages), reported, !store.silent, store.uid);
+            report_flag_changes(std::move(outcome->messages), std::move(outcome->keywords),
+                                reported, !store.silent, store.uid);
             if (!modified.empty()) {
                 // RFC 7162 3.1.3: the messages UNCHANGEDSINCE kept as they were.
                 tagged(tag, Status::Ok, "MODIFIED " + modified.substr(1),
@@ -136,7 +141,8 @@ void Session::State::cmd_store(const Command& command, const StoreCommand& store
 
 void Session::State::report_flag_changes(
     std::shared_ptr<const std::vector<store::MessageInfo>> messages,
-    const std::vector<uint32_t>& positions, bool flags, bool with_uid) {
+    std::optional<std::vector<std::string>> keywords, const std::vector<uint32_t>& positions,
+    bool flags, bool with_uid) {
     auto* selected = std::get_if<Selected>(&state);
     if (selected == nullptr) {
         return;
@@ -144,7 +150,8 @@ void Session::State::report_flag_changes(
     SelectedMailbox& mailbox = selected->mailbox;
     mailbox.messages = std::move(messages);
     // RFC 3501 7.2.6: a keyword new to the folder changes what FLAGS said.
-    if (add_keywords_in(*mailbox.messages, mailbox.keywords)) {
+    if (keywords) {
+        mailbox.keywords = std::move(*keywords);
         untagged(flags_response(mailbox.keywords));
         untagged(fmt::format("OK [PERMANENTFLAGS {}] Flags permitted",
                              permanent_flags(mailbox.keywords, mailbox.read_only)));
