@@ -131,7 +131,8 @@ public:
         }
         // A multipart without parts (its boundary never comes) is all
         // preamble, which RFC 2046 5.1.1 has readers ignore.
-        if (!equals_ignoring_case(part.type, "text") && !equals_ignoring_case(part.type, "message")) {
+        if (!equals_ignoring_case(part.type, "text") &&
+            !equals_ignoring_case(part.type, "message")) {
             return;
         }
         if (transfer_decoding(part.encoding, slice(raw_, part.header)) ==

@@ -5,7 +5,6 @@
 #include <iterator>
 #include <optional>
 
-
 namespace vellum::store {
 namespace {
 
@@ -68,9 +67,9 @@ std::string unicode_casemap(std::string_view utf8) {
         if (!code_point) {
             return std::string(utf8);
         }
-        const auto entry = std::lower_bound(
-            std::begin(kCasemapEntries), std::end(kCasemapEntries), *code_point,
-            [](const CasemapEntry& e, char32_t c) { return e.code_point < c; });
+        const auto entry =
+            std::lower_bound(std::begin(kCasemapEntries), std::end(kCasemapEntries), *code_point,
+                             [](const CasemapEntry& e, char32_t c) { return e.code_point < c; });
         if (entry != std::end(kCasemapEntries) && entry->code_point == *code_point) {
             out.append(kCasemapText + entry->offset, entry->length);
         } else {
