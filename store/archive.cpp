@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <mutex>
+#include <utility>
 
 #include "store/blob_codec.h"
 #include "store/content_frame.h"
@@ -42,7 +43,46 @@ constexpr const char* kSubscriptionsSql =
 
 constexpr const char* kContentSql = "SELECT " VELLUM_CONTENT_FRAME_COLUMNS
                                     ", sent_date, sent_zone_minutes FROM contents WHERE hash = ?";
+constexpr const char* kContentByIdSql =
+    "SELECT " VELLUM_CONTENT_FRAME_COLUMNS " FROM contents WHERE id = ?";
+constexpr const char* kBeginSql = "BEGIN";
+constexpr const char* kCommitSql = "COMMIT";
 constexpr const char* kDictionarySql = "SELECT data FROM dictionaries WHERE dict_id = ?";
+
+// Holds a read transaction on a leased connection while it lives.
+class ReadTransaction {
+public:
+    static Result<ReadTransaction, std::string> begin(IndexConnection& connection) {
+        auto begin = connection.statement(kBeginSql);
+        if (!begin) {
+            return fail(begin.error());
+        }
+        auto done = (*begin)->step();
+        (*begin)->reset();
+        if (!done) {
+            return fail(done.error());
+        }
+        return ReadTransaction(connection);
+    }
+    ReadTransaction(ReadTransaction&& other) noexcept
+        : connection_(std::exchange(other.connection_, nullptr)) {}
+    ReadTransaction& operator=(ReadTransaction&&) = delete;
+    ~ReadTransaction() {
+        if (connection_ == nullptr) {
+            return;
+        }
+        // A read-only transaction: COMMIT only ends it, and cannot fail
+        // for want of anything to write.
+        if (auto commit = connection_->statement(kCommitSql)) {
+            (void)(*commit)->step();
+            (*commit)->reset();
+        }
+    }
+
+private:
+    explicit ReadTransaction(IndexConnection& connection) : connection_(&connection) {}
+    IndexConnection* connection_;
+};
 
 FolderInfo folder_from_row(const sqlite::Statement& row) {
     FolderInfo folder;
@@ -141,6 +181,58 @@ public:
             return fail(found.error());
         }
         return std::move(*out);
+    }
+
+    Status<std::string> read_contents(std::span<const int64_t> content_ids, StoredPart part,
+                                      const ReadContent& use) override {
+        if (content_ids.empty()) {
+            return Done{};
+        }
+        auto lease = pool_.acquire();
+        if (!lease) {
+            return fail(lease.error());
+        }
+        if (!*lease) {
+            return fail(fmt::format("no message {}", content_ids.front()));
+        }
+        IndexConnection& connection = ***lease;
+        auto query = connection.statement(kContentByIdSql);
+        if (!query) {
+            return fail(query.error());
+        }
+        // One snapshot for all: one WAL read lock instead of one per row.
+        auto transaction = ReadTransaction::begin(connection);
+        if (!transaction) {
+            return fail(transaction.error());
+        }
+        BlobDecompressor decompressor;
+        std::string bytes;
+        const ContentPart wanted =
+            part == StoredPart::Head ? ContentPart::Head : ContentPart::Message;
+        for (const int64_t id : content_ids) {
+            sqlite::Statement& row = **query;
+            row.bind(1, id);
+            auto stepped = row.step();
+            if (!stepped || !*stepped) {
+                row.reset();
+                return fail(stepped ? fmt::format("no message {}", id) : stepped.error());
+            }
+            auto parts = read_content_parts(row, 0, wanted, decompressor, dictionaries_, bytes);
+            row.reset();
+            if (!parts) {
+                return fail(fmt::format("stored message {}: {}", id, parts.error()));
+            }
+            auto structure = decode_structure(parts->structure);
+            if (!structure) {
+                return fail(fmt::format("stored message {}: {}", id, structure.error()));
+            }
+            const std::string_view message =
+                part == StoredPart::Head ? parts->message_head : parts->message;
+            if (!use(StoredContent{&*structure, message})) {
+                break;
+            }
+        }
+        return Done{};
     }
 
     Result<SearchFields, std::string> search_fields(std::string_view content_hash) override {

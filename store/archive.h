@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -79,6 +80,20 @@ struct Subscription {
     bool subscribed = true;
 };
 
+// What Archive::read_contents() reads of each content: its structure and
+// the message's head (at least the header and the byte after it: enough to
+// serve the header, as the next byte can decide how its last line end is
+// served), or its structure and the whole message.
+enum class StoredPart { Head, Message };
+
+struct StoredContent {
+    const MimePart* structure = nullptr;
+    // The whole message for StoredPart::Message; for Head, its first bytes
+    // (perhaps all of them).
+    std::string_view message;
+};
+using ReadContent = std::function<bool(const StoredContent&)>;
+
 class Archive {
 public:
     // Opens DATA/instances/<id>/ (creating nothing: an instance without
@@ -99,6 +114,12 @@ public:
     // The original bytes, exactly as imported.
     virtual Result<std::string, std::string> message_bytes(std::string_view content_hash) = 0;
     virtual Result<MimePart, std::string> structure(std::string_view content_hash) = 0;
+    // Reads the contents `content_ids` (MessageInfo::content_id) in this
+    // order, in one read transaction, each with one lookup and one
+    // decompression: for FETCH, which reads hundreds in a row. `part` says
+    // what each StoredContent holds; use() returns false to stop early.
+    virtual Status<std::string> read_contents(std::span<const int64_t> content_ids, StoredPart part,
+                                              const ReadContent& use) = 0;
     // The decoded header fields SEARCH and SORT compare.
     virtual Result<SearchFields, std::string> search_fields(std::string_view content_hash) = 0;
     // Of `contents` (content IDs, ascending: a folder's messages), those

@@ -69,6 +69,14 @@ std::string BlobCompressor::compress(std::string_view bytes,
     return frame;
 }
 
+std::string BlobCompressor::compress_split(std::string_view bytes, size_t split,
+                                           const CompressionDictionary* dictionary) {
+    split = std::min(split, bytes.size());
+    std::string frames = compress(bytes.substr(0, split), dictionary);
+    frames += compress(bytes.substr(split), dictionary);
+    return frames;
+}
+
 Result<DictionaryCache::Dictionary, std::string> DictionaryCache::find(uint32_t id) {
     {
         std::lock_guard lock(mutex_);
@@ -114,12 +122,34 @@ Result<DictionaryCache::Dictionary, std::string> frame_dictionary(std::string_vi
     return dictionaries->find(id);
 }
 
+// The content size frames end to end record together: ZSTD_CONTENTSIZE_ERROR
+// if one is corrupt or does not record its size. (zstd's own
+// ZSTD_findDecompressedSize is outside its stable API.)
+unsigned long long frames_content_size(std::string_view frames) {
+    if (frames.empty()) {
+        return ZSTD_CONTENTSIZE_ERROR;
+    }
+    unsigned long long total = 0;
+    while (!frames.empty()) {
+        const unsigned long long size = ZSTD_getFrameContentSize(frames.data(), frames.size());
+        const size_t length = ZSTD_findFrameCompressedSize(frames.data(), frames.size());
+        if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
+            ZSTD_isError(length) || total + size < total) {
+            return ZSTD_CONTENTSIZE_ERROR;
+        }
+        total += size;
+        frames.remove_prefix(length);
+    }
+    return total;
+}
+
 }  // namespace
 
 Result<std::string, std::string> BlobDecompressor::decompress(std::string_view frame,
                                                               DictionaryCache* dictionaries,
                                                               uint64_t limit) {
-    const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+    // The sum over frames end to end; an error if any lacks its size.
+    const unsigned long long size = frames_content_size(frame);
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
         return fail(std::string("not a zstd frame with a recorded size"));
     }
@@ -132,7 +162,8 @@ Result<std::string, std::string> BlobDecompressor::decompress(std::string_view f
     }
     std::string bytes(size, '\0');
     // A frame without a dictionary ID must be read without a dictionary:
-    // one would change its initial repeat offsets and tables.
+    // one would change its initial repeat offsets and tables. Frames end
+    // to end were all compressed alike, as compress_split() writes them.
     const size_t written =
         *dictionary ? ZSTD_decompress_usingDDict(context_.get(), bytes.data(), bytes.size(),
                                                  frame.data(), frame.size(), dictionary->get())
@@ -148,6 +179,15 @@ Result<std::string, std::string> BlobDecompressor::decompress(std::string_view f
     return bytes;
 }
 
+Result<std::string, std::string> BlobDecompressor::decompress_first_frame(
+    std::string_view frames, DictionaryCache* dictionaries, uint64_t limit) {
+    const size_t length = ZSTD_findFrameCompressedSize(frames.data(), frames.size());
+    if (ZSTD_isError(length)) {
+        return fail(fmt::format("corrupt zstd frame: {}", ZSTD_getErrorName(length)));
+    }
+    return decompress(frames.substr(0, length), dictionaries, limit);
+}
+
 Result<std::string, std::string> BlobDecompressor::decompress_prefix(std::string_view frame,
                                                                      DictionaryCache* dictionaries,
                                                                      uint64_t total,
@@ -155,16 +195,17 @@ Result<std::string, std::string> BlobDecompressor::decompress_prefix(std::string
     if (prefix >= total) {
         return decompress(frame, dictionaries, std::max<uint64_t>(total, 1));
     }
-    if (ZSTD_getFrameContentSize(frame.data(), frame.size()) != total) {
+    if (frames_content_size(frame) != total) {
         return fail(fmt::format("zstd frame does not hold the {} bytes recorded", total));
     }
     auto dictionary = frame_dictionary(frame, dictionaries);
     if (!dictionary) {
         return fail(dictionary.error());
     }
-    // The streaming decoder stops once the output is full. The dictionary
-    // it references stays with the context: reset it after, as decompress()
-    // relies on a context without one.
+    // The streaming decoder stops once the output is full; at the end of
+    // one frame it goes on with the next. The dictionary it references
+    // stays with the context: reset it after, as decompress() relies on a
+    // context without one.
     ZSTD_DCtx* context = context_.get();
     ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
     ZSTD_DCtx_refDDict(context, dictionary->get());
@@ -172,7 +213,7 @@ Result<std::string, std::string> BlobDecompressor::decompress_prefix(std::string
     ZSTD_inBuffer in{frame.data(), frame.size(), 0};
     ZSTD_outBuffer out{bytes.data(), bytes.size(), 0};
     size_t status = 1;
-    while (out.pos < out.size && status != 0 && !ZSTD_isError(status)) {
+    while (out.pos < out.size && !ZSTD_isError(status)) {
         const size_t consumed = in.pos;
         const size_t produced = out.pos;
         status = ZSTD_decompressStream(context, &out, &in);
@@ -194,11 +235,17 @@ namespace {
 
 // The parts in the order the frame holds them.
 std::array<ContentPart, 4> frame_order(FrameLayout layout) {
-    if (layout == FrameLayout::MessageFirst) {
-        return {ContentPart::Message, ContentPart::Text, ContentPart::Structure,
-                ContentPart::Fields};
+    switch (layout) {
+        case FrameLayout::MessageFirst:
+            return {ContentPart::Message, ContentPart::Text, ContentPart::Structure,
+                    ContentPart::Fields};
+        case FrameLayout::MessageLast:
+            return {ContentPart::Fields, ContentPart::Structure, ContentPart::Text,
+                    ContentPart::Message};
+        case FrameLayout::HeadFrameFirst:
+            break;
     }
-    return {ContentPart::Fields, ContentPart::Structure, ContentPart::Text, ContentPart::Message};
+    return {ContentPart::Fields, ContentPart::Structure, ContentPart::Message, ContentPart::Text};
 }
 
 uint64_t size_of(const ContentSizes& sizes, ContentPart part) {
@@ -210,6 +257,7 @@ uint64_t size_of(const ContentSizes& sizes, ContentPart part) {
         case ContentPart::Text:
             return sizes.text;
         case ContentPart::Message:
+        case ContentPart::Head:
             return sizes.raw;
     }
     return 0;
@@ -218,6 +266,9 @@ uint64_t size_of(const ContentSizes& sizes, ContentPart part) {
 }  // namespace
 
 uint64_t ContentSizes::prefix_holding(ContentPart part) const {
+    if (part == ContentPart::Head) {
+        part = ContentPart::Message;  // what a prefix can say of it
+    }
     uint64_t end = 0;
     for (const ContentPart in_frame : frame_order(layout)) {
         end += size_of(*this, in_frame);
@@ -254,6 +305,9 @@ Result<ContentParts, std::string> split_content_prefix(std::string_view prefix,
                                      : part == ContentPart::Text      ? parts.text
                                                                       : parts.message;
             view = prefix.substr(offset, size);
+            if (part == ContentPart::Message) {
+                parts.message_head = view;
+            }
         }
         offset += size;
     }

@@ -62,6 +62,10 @@ public:
     // With a dictionary the frame records its ID, and its level is the
     // dictionary's.
     std::string compress(std::string_view bytes, const CompressionDictionary* dictionary = nullptr);
+    // Two frames end to end, of bytes[0, split) and of the rest: decoding
+    // the first alone gives the first `split` bytes (FrameLayout::HeadFrameFirst).
+    std::string compress_split(std::string_view bytes, size_t split,
+                               const CompressionDictionary* dictionary = nullptr);
 
 private:
     struct Free {
@@ -93,16 +97,21 @@ private:
 class BlobDecompressor {
 public:
     BlobDecompressor();
+    // `frames`: one zstd frame or several end to end, decoded end to end.
     // Fails on a corrupt frame, one that exceeds `limit` bytes, or one that
     // names a dictionary `dictionaries` does not have (or when it is null).
     Result<std::string, std::string> decompress(std::string_view frame,
                                                 DictionaryCache* dictionaries = nullptr,
                                                 uint64_t limit = kDefaultLimit);
-    // The first `prefix` bytes of a frame that must hold `total`: decodes
+    // The first `prefix` bytes of frames that must hold `total`: decodes
     // only the blocks (of up to 128 KB) that hold them.
-    Result<std::string, std::string> decompress_prefix(std::string_view frame,
+    Result<std::string, std::string> decompress_prefix(std::string_view frames,
                                                        DictionaryCache* dictionaries,
                                                        uint64_t total, uint64_t prefix);
+    // The first of several frames end to end, alone.
+    Result<std::string, std::string> decompress_first_frame(std::string_view frames,
+                                                            DictionaryCache* dictionaries,
+                                                            uint64_t limit = kDefaultLimit);
 
     static constexpr uint64_t kDefaultLimit = uint64_t{1} << 32;
 
@@ -117,18 +126,27 @@ private:
 // encoded structure and search fields, end to end.
 struct ContentParts {
     std::string_view message;
+    // The message's first bytes, at least its header and the byte after
+    // it: all that FETCH of the header needs (a line end's meaning can
+    // depend on the next byte). The whole message when that was decoded.
+    std::string_view message_head;
     std::string_view text;
     std::string_view structure;
     std::string_view fields;
 };
 
 // The order of a frame's parts (contents.frame_layout). Schema 4 stored the
-// message first; since schema 5 it comes last, after the search fields,
-// structure and text, so that reading those decodes only the blocks that
-// hold them: all of a small message's one block, little of a large one.
-enum class FrameLayout { MessageFirst = 0, MessageLast = 1 };
+// message first; schema 5 last, after the search fields, structure and
+// text, so that reading those decodes only the blocks that hold them: all
+// of a small message's one block, little of a large one. Since schema 6
+// the search fields, structure, message and text follow each other in two
+// zstd frames: the first ends with the message's head (ContentParts), so
+// that FETCH of headers, ENVELOPE and BODYSTRUCTURE decode only it, and
+// FETCH of the message decodes no text.
+enum class FrameLayout { MessageFirst = 0, MessageLast = 1, HeadFrameFirst = 2 };
 
-enum class ContentPart { Fields, Structure, Text, Message };
+// Head: the message's head (ContentParts::message_head).
+enum class ContentPart { Fields, Structure, Text, Message, Head };
 
 struct ContentSizes {
     uint64_t raw = 0;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -77,13 +78,15 @@ struct ImportPipeline::Worker {
             content.wire_size = analysis.wire_size;
             const std::string structure = encode_structure(analysis.root);
             const std::string fields = encode_search_fields(analysis.fields);
-            // FrameLayout::MessageLast: what searches and FETCH BODYSTRUCTURE
-            // read first.
+            // FrameLayout::HeadFrameFirst: what searches, FETCH BODYSTRUCTURE
+            // and header FETCHes read first, the text last.
             std::string parts;
             parts.reserve(item.bytes.size() + analysis.text.size() + structure.size() +
                           fields.size());
-            parts.append(fields).append(structure).append(analysis.text).append(item.bytes);
+            parts.append(fields).append(structure).append(item.bytes).append(analysis.text);
             content.frame = std::move(parts);
+            content.head_size =
+                fields.size() + structure.size() + message_head_size(item.bytes, analysis);
             content.text_size = analysis.text.size();
             content.structure_size = structure.size();
             content.fields_size = fields.size();
@@ -110,7 +113,8 @@ struct ImportPipeline::Worker {
 
     void compress(PreparedMessage& message, const CompressionDictionary* dictionary) {
         if (message.content) {
-            message.content->frame = compressor.compress(message.content->frame, dictionary);
+            message.content->frame = compressor.compress_split(
+                message.content->frame, message.content->head_size, dictionary);
         }
     }
 };
@@ -120,6 +124,11 @@ uint64_t body_text_offset(std::string_view raw, const MessageAnalysis& analysis)
     const std::string header_text =
         analyze_message(raw.substr(0, header.raw_offset + header.raw_length)).text;
     return std::string_view(analysis.text).starts_with(header_text) ? header_text.size() : 0;
+}
+
+uint64_t message_head_size(std::string_view raw, const MessageAnalysis& analysis) {
+    const PartRange& header = analysis.root.header;
+    return std::min<uint64_t>(raw.size(), header.raw_offset + header.raw_length + 1);
 }
 
 Result<std::unique_ptr<ImportPipeline>, std::string> ImportPipeline::open(

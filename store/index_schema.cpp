@@ -154,6 +154,12 @@ CREATE TABLE search_terms (
     terms BLOB NOT NULL
 );
 )sql",
+    // 5 -> 6: new contents are written in frame_layout 2 (blob_codec.h
+    // FrameLayout::HeadFrameFirst), which earlier builds cannot read; the
+    // version tells them so. Existing rows keep their layout.
+    R"sql(
+-- frame_layout 2: two zstd frames; nothing else changes.
+)sql",
 };
 
 // What migrations do beyond their SQL.

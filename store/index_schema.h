@@ -24,7 +24,7 @@ inline constexpr int kIndexBusyTimeoutMs = 30'000;
 std::string index_user_key(std::string_view user);
 
 // The schema version this build reads and writes (PRAGMA user_version).
-inline constexpr int kIndexSchemaVersion = 5;
+inline constexpr int kIndexSchemaVersion = 6;
 
 std::filesystem::path index_file(const std::filesystem::path& instance_dir);
 

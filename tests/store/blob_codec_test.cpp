@@ -76,5 +76,45 @@ TEST_CASE("blob codec: the parts of a frame's first bytes, in either layout") {
     CHECK(old->fields == fields);
 }
 
+TEST_CASE("blob codec: two frames end to end, the first readable alone") {
+    BlobCompressor compressor;
+    BlobDecompressor decompressor;
+    std::string message(300'000, 'm');
+    for (size_t i = 0; i < message.size(); i += 5) {
+        message[i] = static_cast<char>('a' + i % 19);
+    }
+    const std::string fields = "fields", structure = "structure", text(200'000, 't');
+    const ContentSizes sizes{message.size(), text.size(), structure.size(), fields.size(),
+                             FrameLayout::HeadFrameFirst};
+    const size_t head = 1000;
+    const std::string all = fields + structure + message + text;
+    const std::string frames =
+        compressor.compress_split(all, fields.size() + structure.size() + head);
+
+    auto first = decompressor.decompress_first_frame(frames, nullptr);
+    REQUIRE(first);
+    CHECK(*first == fields + structure + message.substr(0, head));
+    auto whole = decompressor.decompress(frames);
+    REQUIRE(whole);
+    CHECK(*whole == all);
+    auto parts = split_content(*whole, sizes);
+    REQUIRE(parts);
+    CHECK(parts->message == message);
+    CHECK(parts->message_head == message);
+    CHECK(parts->text == text);
+    // A prefix ending in the second frame: the message, not the text.
+    const uint64_t wanted = sizes.prefix_holding(ContentPart::Message);
+    CHECK(wanted == fields.size() + structure.size() + message.size());
+    CHECK(sizes.prefix_holding(ContentPart::Head) == wanted);
+    auto prefix = decompressor.decompress_prefix(frames, nullptr, sizes.total(), wanted);
+    REQUIRE(prefix);
+    CHECK(*prefix == all.substr(0, wanted));
+    CHECK_FALSE(decompressor.decompress_prefix(frames, nullptr, sizes.total() - 1, wanted));
+    // A truncated second frame is no frame; nor is nothing.
+    CHECK_FALSE(decompressor.decompress(frames.substr(0, frames.size() - 10)));
+    CHECK_FALSE(decompressor.decompress(""));
+    CHECK_FALSE(decompressor.decompress_first_frame("", nullptr));
+}
+
 }  // namespace
 }  // namespace vellum::store
