@@ -18,6 +18,18 @@ std::string to_wire(std::string_view raw) {
     return store::wire_bytes(raw, 0, raw.size());
 }
 
+namespace {
+
+// BODY[HEADER], BODY[HEADER.FIELDS ...], BODY[HEADER.FIELDS.NOT ...] of
+// the message itself: served from its head.
+bool header_section(const Section& section) {
+    return section.part.empty() &&
+           (section.text == Section::Text::Header || section.text == Section::Text::HeaderFields ||
+            section.text == Section::Text::HeaderFieldsNot);
+}
+
+}  // namespace
+
 FetchNeeds fetch_needs(std::span<const FetchItem> items) {
     FetchNeeds needs;
     for (const FetchItem& item : items) {
@@ -25,16 +37,19 @@ FetchNeeds fetch_needs(std::span<const FetchItem> items) {
             case FetchItem::Kind::Envelope:
             case FetchItem::Kind::Body:
             case FetchItem::Kind::BodyStructure:
-                needs.structure = true;
+            case FetchItem::Kind::Rfc822Header:
+                needs.content = true;
+                break;
+            case FetchItem::Kind::BodySection:
+                needs.content = true;
+                needs.whole_message = needs.whole_message || !header_section(item.section);
                 break;
             case FetchItem::Kind::Rfc822:
-            case FetchItem::Kind::Rfc822Header:
             case FetchItem::Kind::Rfc822Text:
-            case FetchItem::Kind::BodySection:
             case FetchItem::Kind::Binary:
             case FetchItem::Kind::BinarySize:
-                needs.structure = true;
-                needs.bytes = true;
+                needs.content = true;
+                needs.whole_message = true;
                 break;
             case FetchItem::Kind::Flags:
             case FetchItem::Kind::InternalDate:
@@ -417,10 +432,10 @@ std::string render_fetch(const FetchedMessage& message, std::span<const FetchIte
                     name += fmt::format("<{}>", fetch_item.partial->offset);
                 }
                 const auto bytes = binary_bytes(message, fetch_item.section);
-                item(name, bytes ? binary_literal(apply_partial(*bytes, fetch_item.partial),
-                                                  decodes_to_binary_domain(message,
-                                                                           fetch_item.section))
-                                 : "NIL");
+                item(name,
+                     bytes ? binary_literal(apply_partial(*bytes, fetch_item.partial),
+                                            decodes_to_binary_domain(message, fetch_item.section))
+                           : "NIL");
                 break;
             }
             case FetchItem::Kind::BinarySize: {

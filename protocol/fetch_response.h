@@ -19,18 +19,22 @@ namespace vellum::protocol {
 // also sends each NUL as 0x80 (RFC 3501 9); BINARY does not.
 std::string to_wire(std::string_view raw);
 
-// What rendering needs beyond the MessageInfo.
+// What rendering needs beyond the MessageInfo: the stored content (its
+// structure and some of its bytes), and whether more of the message than
+// its head (store::StoredPart::Head: the header and the byte after it).
 struct FetchNeeds {
-    bool structure = false;
-    bool bytes = false;
+    bool content = false;
+    bool whole_message = false;
 };
 FetchNeeds fetch_needs(std::span<const FetchItem> items);
 
 struct FetchedMessage {
     uint32_t sequence_number = 0;
     const store::MessageInfo* info = nullptr;
-    const store::MimePart* structure = nullptr;  // set when FetchNeeds::structure
-    std::string_view raw;                        // set when FetchNeeds::bytes
+    // Set when FetchNeeds::content; `raw` is the message, or only its head
+    // when FetchNeeds::whole_message is false.
+    const store::MimePart* structure = nullptr;
+    std::string_view raw;
 };
 
 // "* 3 FETCH (UID 17 FLAGS (\Seen) BODY[] {42}\r\n...)\r\n". With

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "common/ascii.h"
 #include "protocol/fetch_response.h"
@@ -47,47 +48,60 @@ struct BatchOutput {
     std::string unknown_encoding;  // RFC 3516: BINARY on an encoding we cannot undo
 };
 
-// Runs on the worker pool.
+// The rendering of one message, into `out`; false to stop the batch.
+bool render_message(const FetchJob& job, uint32_t position, const store::StoredContent* content,
+                    BatchOutput& out) {
+    FetchedMessage message;
+    message.sequence_number = position + 1;
+    message.info = &(*job.messages)[position];
+    if (content != nullptr) {
+        message.structure = content->structure;
+        message.raw = content->message;
+    }
+    if (auto encoding = undecodable_part(message, job.fetch.items)) {
+        out.unknown_encoding = *encoding;
+        return false;
+    }
+    if (std::binary_search(job.seen_positions.begin(), job.seen_positions.end(), position)) {
+        out.bytes += render_fetch(message, job.items_for_seen, job.seen_with_uid);
+    } else {
+        out.bytes += render_fetch(message, job.fetch.items, job.fetch.uid);
+    }
+    return true;
+}
+
+// Runs on the worker pool: up to kBatchMessages messages, or kBatchBytes
+// of output, from job.next on.
 BatchOutput render_batch(const FetchJob& job) {
     BatchOutput out;
+    const size_t end = std::min(job.positions.size(), job.next + kBatchMessages);
     size_t index = job.next;
-    for (; index < job.positions.size() && index - job.next < kBatchMessages &&
-           out.bytes.size() < kBatchBytes;
-         ++index) {
-        const uint32_t position = job.positions[index];
-        const store::MessageInfo& info = (*job.messages)[position];
-        FetchedMessage message;
-        message.sequence_number = position + 1;
-        message.info = &info;
-        std::optional<store::MimePart> structure;
-        std::string raw;
-        if (job.needs.structure) {
-            auto loaded = job.archive->structure(info.content_hash);
-            if (!loaded) {
-                out.error = loaded.error();
+    if (!job.needs.content) {
+        for (; index < end && out.bytes.size() < kBatchBytes; ++index) {
+            if (!render_message(job, job.positions[index], nullptr, out)) {
                 break;
             }
-            structure = std::move(*loaded);
-            message.structure = &*structure;
         }
-        if (job.needs.bytes) {
-            auto loaded = job.archive->message_bytes(info.content_hash);
-            if (!loaded) {
-                out.error = loaded.error();
-                break;
+        out.end = index;
+        return out;
+    }
+    std::vector<int64_t> contents;
+    contents.reserve(end - index);
+    for (size_t i = index; i < end; ++i) {
+        contents.push_back((*job.messages)[job.positions[i]].content_id);
+    }
+    const store::StoredPart part =
+        job.needs.whole_message ? store::StoredPart::Message : store::StoredPart::Head;
+    auto read =
+        job.archive->read_contents(contents, part, [&](const store::StoredContent& content) {
+            if (!render_message(job, job.positions[index], &content, out)) {
+                return false;
             }
-            raw = std::move(*loaded);
-            message.raw = raw;
-        }
-        if (auto encoding = undecodable_part(message, job.fetch.items)) {
-            out.unknown_encoding = *encoding;
-            break;
-        }
-        if (std::binary_search(job.seen_positions.begin(), job.seen_positions.end(), position)) {
-            out.bytes += render_fetch(message, job.items_for_seen, job.seen_with_uid);
-        } else {
-            out.bytes += render_fetch(message, job.fetch.items, job.fetch.uid);
-        }
+            ++index;
+            return out.bytes.size() < kBatchBytes;
+        });
+    if (!read) {
+        out.error = read.error();
     }
     out.end = index;
     return out;
