@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "common/ascii.h"
 #include "protocol/fetch_structure.h"
@@ -37,18 +38,25 @@ FetchNeeds fetch_needs(std::span<const FetchItem> items) {
             case FetchItem::Kind::Envelope:
             case FetchItem::Kind::Body:
             case FetchItem::Kind::BodyStructure:
+                needs.content = true;
+                needs.structure = true;
+                break;
             case FetchItem::Kind::Rfc822Header:
                 needs.content = true;
                 break;
             case FetchItem::Kind::BodySection:
                 needs.content = true;
-                needs.whole_message = needs.whole_message || !header_section(item.section);
+                if (!header_section(item.section)) {
+                    needs.structure = true;
+                    needs.whole_message = true;
+                }
                 break;
             case FetchItem::Kind::Rfc822:
             case FetchItem::Kind::Rfc822Text:
             case FetchItem::Kind::Binary:
             case FetchItem::Kind::BinarySize:
                 needs.content = true;
+                needs.structure = true;
                 needs.whole_message = true;
                 break;
             case FetchItem::Kind::Flags:
@@ -75,9 +83,11 @@ bool is_encapsulated_message(const store::MimePart& part) {
 // RFC 3501 9: a literal carries CHAR8, which excludes NUL. Like Dovecot,
 // each NUL goes out as 0x80, so sizes and offsets stay as counted. (BINARY
 // sends NUL as it is, in a literal8: binary_literal.)
-std::string literal(std::string bytes) {
+// Appends `bytes` to `out` as a literal.
+void append_literal(std::string& out, std::string&& bytes) {
     std::replace(bytes.begin(), bytes.end(), '\0', '\x80');
-    return fmt::format("{{{}}}\r\n{}", bytes.size(), bytes);
+    fmt::format_to(std::back_inserter(out), "{{{}}}\r\n", bytes.size());
+    out += bytes;
 }
 
 std::string wire_slice(std::string_view raw, const store::PartRange& range) {
@@ -181,24 +191,23 @@ std::string section_name(const Section& section) {
 
 // The bytes a section names, as served, or nullopt when it names nothing.
 std::optional<std::string> section_bytes(const FetchedMessage& message, const Section& section) {
-    const store::MimePart& root = *message.structure;
     if (section.part.empty()) {
         switch (section.text) {
             case Section::Text::None:
                 return to_wire(message.raw);
             case Section::Text::Header:
-                return wire_slice(message.raw, root.header);
+                return wire_slice(message.raw, message.header);
             case Section::Text::Text:
-                return wire_slice(message.raw, root.body);
+                return wire_slice(message.raw, message.structure->body);
             case Section::Text::HeaderFields:
             case Section::Text::HeaderFieldsNot:
-                return filter_header(wire_slice(message.raw, root.header), section.header_fields,
+                return filter_header(wire_slice(message.raw, message.header), section.header_fields,
                                      section.text == Section::Text::HeaderFields);
             case Section::Text::Mime:
                 return std::nullopt;  // the grammar allows MIME only after part numbers
         }
     }
-    const store::MimePart* part = find_part(root, section.part);
+    const store::MimePart* part = find_part(*message.structure, section.part);
     if (part == nullptr) {
         return std::nullopt;
     }
@@ -371,6 +380,11 @@ std::string render_fetch(const FetchedMessage& message, std::span<const FetchIte
         out += ' ';
         out += value;
     };
+    // The same with a literal, appended without another copy.
+    auto literal_item = [&](std::string_view name, std::string&& bytes) {
+        item(name, "");
+        append_literal(out, std::move(bytes));
+    };
     const bool uid_requested = std::any_of(
         items.begin(), items.end(),
         [](const FetchItem& fetch_item) { return fetch_item.kind == FetchItem::Kind::Uid; });
@@ -409,21 +423,25 @@ std::string render_fetch(const FetchedMessage& message, std::span<const FetchIte
                 item("BODYSTRUCTURE", render_body_structure(*message.structure, true));
                 break;
             case FetchItem::Kind::Rfc822:
-                item("RFC822", literal(to_wire(message.raw)));
+                literal_item("RFC822", to_wire(message.raw));
                 break;
             case FetchItem::Kind::Rfc822Header:
-                item("RFC822.HEADER", literal(wire_slice(message.raw, message.structure->header)));
+                literal_item("RFC822.HEADER", wire_slice(message.raw, message.header));
                 break;
             case FetchItem::Kind::Rfc822Text:
-                item("RFC822.TEXT", literal(wire_slice(message.raw, message.structure->body)));
+                literal_item("RFC822.TEXT", wire_slice(message.raw, message.structure->body));
                 break;
             case FetchItem::Kind::BodySection: {
                 std::string name = "BODY[" + section_name(fetch_item.section) + "]";
                 if (fetch_item.partial) {
                     name += fmt::format("<{}>", fetch_item.partial->offset);
                 }
-                const auto bytes = section_bytes(message, fetch_item.section);
-                item(name, bytes ? literal(apply_partial(*bytes, fetch_item.partial)) : "NIL");
+                auto bytes = section_bytes(message, fetch_item.section);
+                if (bytes) {
+                    literal_item(name, apply_partial(std::move(*bytes), fetch_item.partial));
+                } else {
+                    item(name, "NIL");
+                }
                 break;
             }
             case FetchItem::Kind::Binary: {

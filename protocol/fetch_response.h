@@ -19,11 +19,12 @@ namespace vellum::protocol {
 // also sends each NUL as 0x80 (RFC 3501 9); BINARY does not.
 std::string to_wire(std::string_view raw);
 
-// What rendering needs beyond the MessageInfo: the stored content (its
-// structure and some of its bytes), and whether more of the message than
-// its head (store::StoredPart::Head: the header and the byte after it).
+// What rendering needs beyond the MessageInfo: the stored content (at
+// least the message's head and its header's range: store::StoredContent),
+// its decoded structure, and the whole message.
 struct FetchNeeds {
     bool content = false;
+    bool structure = false;
     bool whole_message = false;
 };
 FetchNeeds fetch_needs(std::span<const FetchItem> items);
@@ -31,9 +32,10 @@ FetchNeeds fetch_needs(std::span<const FetchItem> items);
 struct FetchedMessage {
     uint32_t sequence_number = 0;
     const store::MessageInfo* info = nullptr;
-    // Set when FetchNeeds::content; `raw` is the message, or only its head
-    // when FetchNeeds::whole_message is false.
+    // Set as FetchNeeds says: `raw` is the message, or only its head when
+    // FetchNeeds::whole_message is false.
     const store::MimePart* structure = nullptr;
+    store::PartRange header;
     std::string_view raw;
 };
 

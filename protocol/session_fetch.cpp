@@ -1,14 +1,19 @@
 // FETCH over the selected folder.
 //
-// FETCH runs as a chain of batches on the worker pool: each batch renders
-// up to kBatchMessages messages or kBatchBytes of output, the loop thread
-// sends it, and the next batch starts only once the client has read enough
-// (SessionHost::when_output_drained). So a FETCH 1:* BODY[] of a large
-// folder holds at most one batch, plus the largest single message, in
-// memory, however slow the client.
+// FETCH renders its messages on the worker pool in segments of up to
+// kBatchMessages messages or about kBatchBytes of output, and the loop
+// thread sends them in order. Up to kSegmentsAhead segments render at once,
+// on as many worker threads, while the loop thread encrypts and sends the
+// one before; a segment is sent only once the client has read enough
+// (SessionHost::when_output_drained), and no new one starts while
+// kSegmentsAhead wait. So a FETCH 1:* BODY[] of a large folder holds at most
+// kSegmentsAhead segments, plus the largest single message, in memory,
+// however slow the client.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
+#include <optional>
 #include <vector>
 
 #include "common/ascii.h"
@@ -19,6 +24,17 @@
 
 namespace vellum::protocol {
 
+namespace {
+
+struct BatchOutput {
+    std::string bytes;
+    size_t end = 0;
+    std::string error;
+    std::string unknown_encoding;  // RFC 3516: BINARY on an encoding we cannot undo
+};
+
+}  // namespace
+
 struct FetchJob {
     std::string tag;
     std::string name;
@@ -27,26 +43,35 @@ struct FetchJob {
     std::shared_ptr<const std::vector<store::MessageInfo>> messages;
     std::vector<uint32_t> positions;
     FetchNeeds needs;
-    size_t next = 0;
     // RFC 3501 6.4.5: the messages whose \Seen this FETCH set get their
     // FLAGS too (and, with CONDSTORE, UID and MODSEQ: RFC 7162 3.2.4),
     // rendered with `items_for_seen`. Positions, ascending.
     std::vector<uint32_t> seen_positions;
     std::vector<FetchItem> items_for_seen;
     bool seen_with_uid = false;
+
+    // Indexes [begin, end) of `positions`, in the order they are sent; the
+    // front is sent next. Workers read only the fields above, which stay
+    // as they are while segments render.
+    struct Segment {
+        size_t begin = 0;
+        size_t end = 0;
+        std::optional<BatchOutput> output;  // set once rendered
+    };
+    std::deque<Segment> segments;
+    size_t planned = 0;  // positions before this are in `segments` or sent
+    bool awaiting_drain = false;
+    bool done = false;  // answered; renders still running are dropped
 };
 
 namespace {
 
 constexpr size_t kBatchMessages = 256;
 constexpr size_t kBatchBytes = 1024 * 1024;
-
-struct BatchOutput {
-    std::string bytes;
-    size_t end = 0;
-    std::string error;
-    std::string unknown_encoding;  // RFC 3516: BINARY on an encoding we cannot undo
-};
+// Two: these machines have two cores, and the loop thread sends meanwhile.
+constexpr size_t kSegmentsAhead = 2;
+// What a message's head adds to the output, for planning segments only.
+constexpr uint64_t kHeadEstimate = 2048;
 
 // The rendering of one message, into `out`; false to stop the batch.
 bool render_message(const FetchJob& job, uint32_t position, const store::StoredContent* content,
@@ -56,6 +81,7 @@ bool render_message(const FetchJob& job, uint32_t position, const store::StoredC
     message.info = &(*job.messages)[position];
     if (content != nullptr) {
         message.structure = content->structure;
+        message.header = content->header;
         message.raw = content->message;
     }
     if (auto encoding = undecodable_part(message, job.fetch.items)) {
@@ -70,12 +96,28 @@ bool render_message(const FetchJob& job, uint32_t position, const store::StoredC
     return true;
 }
 
-// Runs on the worker pool: up to kBatchMessages messages, or kBatchBytes
-// of output, from job.next on.
-BatchOutput render_batch(const FetchJob& job) {
+// Where a segment starting at `begin` ends: after kBatchMessages messages,
+// or once their estimated output reaches kBatchBytes.
+size_t segment_end(const FetchJob& job, size_t begin) {
+    const size_t last = std::min(job.positions.size(), begin + kBatchMessages);
+    if (!job.needs.content) {
+        return last;
+    }
+    uint64_t estimate = 0;
+    size_t end = begin;
+    while (end < last && estimate < kBatchBytes) {
+        const store::MessageInfo& info = (*job.messages)[job.positions[end]];
+        estimate += job.needs.whole_message ? info.wire_size : kHeadEstimate;
+        ++end;
+    }
+    return end;
+}
+
+// Runs on the worker pool: the messages of positions [begin, end), or as
+// many as make kBatchBytes of output (a head may be larger than estimated).
+BatchOutput render_batch(const FetchJob& job, size_t begin, size_t end) {
     BatchOutput out;
-    const size_t end = std::min(job.positions.size(), job.next + kBatchMessages);
-    size_t index = job.next;
+    size_t index = begin;
     if (!job.needs.content) {
         for (; index < end && out.bytes.size() < kBatchBytes; ++index) {
             if (!render_message(job, job.positions[index], nullptr, out)) {
@@ -90,8 +132,9 @@ BatchOutput render_batch(const FetchJob& job) {
     for (size_t i = index; i < end; ++i) {
         contents.push_back((*job.messages)[job.positions[i]].content_id);
     }
-    const store::StoredPart part =
-        job.needs.whole_message ? store::StoredPart::Message : store::StoredPart::Head;
+    const store::StoredPart part = job.needs.whole_message ? store::StoredPart::Message
+                                   : job.needs.structure   ? store::StoredPart::Head
+                                                           : store::StoredPart::Header;
     auto read =
         job.archive->read_contents(contents, part, [&](const store::StoredContent& content) {
             if (!render_message(job, job.positions[index], &content, out)) {
@@ -111,47 +154,94 @@ BatchOutput render_batch(const FetchJob& job) {
 
 // ---- FETCH -------------------------------------------------------------------
 
-void Session::State::fetch_batch(std::shared_ptr<FetchJob> job) {
-    if (job->next >= job->positions.size()) {
+void Session::State::start_fetch(std::shared_ptr<FetchJob> job) {
+    if (job->positions.empty()) {
         tagged(job->tag, Status::Ok, "", job->name + " completed");
         return;
     }
-    in_background<BatchOutput>(
-        [job] { return render_batch(*job); },
-        [this, job](BatchOutput&& batch) {
-            send(std::move(batch.bytes));
-            if (!batch.unknown_encoding.empty()) {
-                tagged(
-                    job->tag, Status::No, "UNKNOWN-CTE",
-                    fmt::format("Cannot decode the {} transfer encoding", batch.unknown_encoding));
-                return;
-            }
-            if (!batch.error.empty()) {
-                host.log("FETCH failed: " + batch.error);
-                // Dovecot's lesson (cmd-fetch.c): many clients get confused
-                // by NO to FETCH; but data we cannot read must not look
-                // like success either.
-                tagged(job->tag, Status::No, "SERVERBUG", "Some messages cannot be read right now");
-                return;
-            }
-            job->next = batch.end;
-            continue_fetch(job);
-        });
+    waiting = true;  // until the tagged answer
+    plan_segments(job);
 }
 
-void Session::State::continue_fetch(std::shared_ptr<FetchJob> job) {
-    if (job->next < job->positions.size() && host.output_congested()) {
-        waiting = true;
-        host.when_output_drained([this, job] {
-            waiting = false;
-            fetch_batch(job);
-            if (!waiting) {
-                resume();
-            }
-        });
-        return;
+void Session::State::plan_segments(const std::shared_ptr<FetchJob>& job) {
+    while (job->segments.size() < kSegmentsAhead && job->planned < job->positions.size()) {
+        const size_t begin = job->planned;
+        job->planned = segment_end(*job, begin);
+        job->segments.push_back({begin, job->planned, std::nullopt});
+        render_segment(job, begin, job->planned);
     }
-    fetch_batch(job);
+}
+
+void Session::State::render_segment(const std::shared_ptr<FetchJob>& job, size_t begin,
+                                    size_t end) {
+    auto output = std::make_shared<BatchOutput>();
+    host.run_blocking([job, output, begin, end] { *output = render_batch(*job, begin, end); },
+                      [this, job, output, begin] {
+                          if (job->done) {
+                              return;
+                          }
+                          for (FetchJob::Segment& segment : job->segments) {
+                              if (segment.begin == begin && !segment.output) {
+                                  segment.output = std::move(*output);
+                                  break;
+                              }
+                          }
+                          send_segments(job);
+                      });
+}
+
+// Sends the rendered segments at the front, in order, while the client
+// keeps up; answers once all are sent or one failed.
+void Session::State::send_segments(const std::shared_ptr<FetchJob>& job) {
+    while (!job->segments.empty() && job->segments.front().output) {
+        if (host.output_congested()) {
+            if (!job->awaiting_drain) {
+                job->awaiting_drain = true;
+                host.when_output_drained([this, job] {
+                    job->awaiting_drain = false;
+                    if (!job->done) {
+                        send_segments(job);
+                    }
+                });
+            }
+            return;
+        }
+        FetchJob::Segment segment = std::move(job->segments.front());
+        job->segments.pop_front();
+        BatchOutput& batch = *segment.output;
+        send(std::move(batch.bytes));
+        if (!batch.unknown_encoding.empty()) {
+            finish_fetch(
+                job, Status::No, "UNKNOWN-CTE",
+                fmt::format("Cannot decode the {} transfer encoding", batch.unknown_encoding));
+            return;
+        }
+        if (!batch.error.empty()) {
+            host.log("FETCH failed: " + batch.error);
+            // Dovecot's lesson (cmd-fetch.c): many clients get confused by
+            // NO to FETCH; but data we cannot read must not look like
+            // success either.
+            finish_fetch(job, Status::No, "SERVERBUG", "Some messages cannot be read right now");
+            return;
+        }
+        if (batch.end < segment.end) {
+            // Its output filled kBatchBytes first: the rest comes next.
+            job->segments.push_front({batch.end, segment.end, std::nullopt});
+            render_segment(job, batch.end, segment.end);
+        }
+        plan_segments(job);
+    }
+    if (job->segments.empty() && job->planned == job->positions.size()) {
+        finish_fetch(job, Status::Ok, "", job->name + " completed");
+    }
+}
+
+void Session::State::finish_fetch(const std::shared_ptr<FetchJob>& job, Status status,
+                                  std::string_view code, const std::string& text) {
+    job->done = true;
+    job->segments.clear();
+    tagged(job->tag, status, code, text);
+    resume();
 }
 
 namespace {
@@ -245,7 +335,7 @@ void Session::State::cmd_fetch(const Command& command, const FetchCommand& fetch
         }
     }
     if (unseen.empty() || selected.mailbox.folder.id == 0) {
-        fetch_batch(std::move(job));
+        start_fetch(std::move(job));
         return;
     }
     job->items_for_seen = job->fetch.items;
@@ -289,7 +379,7 @@ void Session::State::cmd_fetch(const Command& command, const FetchCommand& fetch
                 }
                 current->mailbox.messages = marked->messages;
             }
-            fetch_batch(job);
+            start_fetch(job);
         });
 }
 

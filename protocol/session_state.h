@@ -175,8 +175,12 @@ struct Session::State {
     void cmd_subscribe(const Command& command, const std::string& mailbox, bool subscribe);
     void cmd_namespace(const Command& command);
     void cmd_fetch(const Command& command, const FetchCommand& fetch);
-    void fetch_batch(std::shared_ptr<FetchJob> job);
-    void continue_fetch(std::shared_ptr<FetchJob> job);
+    void start_fetch(std::shared_ptr<FetchJob> job);
+    void plan_segments(const std::shared_ptr<FetchJob>& job);
+    void render_segment(const std::shared_ptr<FetchJob>& job, size_t begin, size_t end);
+    void send_segments(const std::shared_ptr<FetchJob>& job);
+    void finish_fetch(const std::shared_ptr<FetchJob>& job, Status status, std::string_view code,
+                      const std::string& text);
     void cmd_search(const Command& command, const SearchCommand& search);
     void cmd_sort_or_thread(const Command& command);
     void cmd_close(const Command& command);

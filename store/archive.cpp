@@ -208,7 +208,8 @@ public:
         BlobDecompressor decompressor;
         std::string bytes;
         const ContentPart wanted =
-            part == StoredPart::Head ? ContentPart::Head : ContentPart::Message;
+            part == StoredPart::Message ? ContentPart::Message : ContentPart::Head;
+        std::optional<MimePart> structure;
         for (const int64_t id : content_ids) {
             sqlite::Statement& row = **query;
             row.bind(1, id);
@@ -222,13 +223,24 @@ public:
             if (!parts) {
                 return fail(fmt::format("stored message {}: {}", id, parts.error()));
             }
-            auto structure = decode_structure(parts->structure);
-            if (!structure) {
-                return fail(fmt::format("stored message {}: {}", id, structure.error()));
+            StoredContent content;
+            content.message = part == StoredPart::Message ? parts->message : parts->message_head;
+            if (part == StoredPart::Header) {
+                auto header = decode_header_range(parts->structure);
+                if (!header) {
+                    return fail(fmt::format("stored message {}: {}", id, header.error()));
+                }
+                content.header = *header;
+            } else {
+                auto decoded = decode_structure(parts->structure);
+                if (!decoded) {
+                    return fail(fmt::format("stored message {}: {}", id, decoded.error()));
+                }
+                structure = std::move(decoded).value();
+                content.structure = &*structure;
+                content.header = structure->header;
             }
-            const std::string_view message =
-                part == StoredPart::Head ? parts->message_head : parts->message;
-            if (!use(StoredContent{&*structure, message})) {
+            if (!use(content)) {
                 break;
             }
         }

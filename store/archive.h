@@ -80,15 +80,19 @@ struct Subscription {
     bool subscribed = true;
 };
 
-// What Archive::read_contents() reads of each content: its structure and
-// the message's head (at least the header and the byte after it: enough to
-// serve the header, as the next byte can decide how its last line end is
-// served), or its structure and the whole message.
-enum class StoredPart { Head, Message };
+// What Archive::read_contents() reads of each content. The message's head
+// is at least its header and the byte after it: enough to serve the
+// header, as that byte can decide how its last line end is served.
+enum class StoredPart {
+    Header,  // the head, and the header's range; the structure is not decoded
+    Head,    // the head and the structure
+    Message  // the whole message and the structure
+};
 
 struct StoredContent {
-    const MimePart* structure = nullptr;
-    // The whole message for StoredPart::Message; for Head, its first bytes
+    const MimePart* structure = nullptr;  // null for StoredPart::Header
+    PartRange header;                     // the message's header
+    // The whole message for StoredPart::Message; else its first bytes
     // (perhaps all of them).
     std::string_view message;
 };

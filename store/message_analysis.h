@@ -111,5 +111,7 @@ MessageAnalysis analyze_message(std::string_view raw);
 // corrupt input with a reason.
 std::string encode_structure(const MimePart& root);
 Result<MimePart, std::string> decode_structure(std::string_view encoded);
+// The root's header range alone, without decoding the rest.
+Result<PartRange, std::string> decode_header_range(std::string_view encoded);
 
 }  // namespace vellum::store

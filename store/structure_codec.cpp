@@ -264,14 +264,38 @@ std::string encode_structure(const MimePart& root) {
     return writer.take();
 }
 
-Result<MimePart, std::string> decode_structure(std::string_view encoded) {
-    Reader reader(encoded);
+namespace {
+
+// Reads the magic and version; false if they are not ours.
+Status<std::string> read_preamble(Reader& reader) {
     if (reader.take(kMagic.size()) != kMagic) {
         return fail(std::string("not an encoded structure"));
     }
     std::string_view version = reader.take(1);
     if (version.size() != 1 || version[0] != kVersion) {
         return fail(std::string("unknown structure version"));
+    }
+    return Done{};
+}
+
+}  // namespace
+
+Result<PartRange, std::string> decode_header_range(std::string_view encoded) {
+    Reader reader(encoded);
+    if (auto preamble = read_preamble(reader); !preamble) {
+        return fail(preamble.error());
+    }
+    const PartRange header = reader.range();  // the root's first field
+    if (!reader.ok()) {
+        return fail("corrupt structure: " + reader.error());
+    }
+    return header;
+}
+
+Result<MimePart, std::string> decode_structure(std::string_view encoded) {
+    Reader reader(encoded);
+    if (auto preamble = read_preamble(reader); !preamble) {
+        return fail(preamble.error());
     }
     MimePart root = reader.part(0);
     if (reader.ok() && !reader.at_end()) {

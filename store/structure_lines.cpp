@@ -27,18 +27,36 @@ std::string wire_bytes(std::string_view raw, uint64_t begin, uint64_t end) {
         return out;
     }
     out.reserve(static_cast<size_t>(end - begin) + static_cast<size_t>(end - begin) / 16);
-    for (auto pos = static_cast<size_t>(begin); pos < end; ++pos) {
-        char c = raw[pos];
-        if (c == '\r') {
-            bool before_lf = pos + 1 < raw.size() && raw[pos + 1] == '\n';
-            bool after_cr = pos > 0 && raw[pos - 1] == '\r';
-            if ((before_lf && after_cr) || pos + 1 == raw.size()) {
-                continue;  // Dovecot does not store it
+    // Line by line: only the bytes next to an LF, and the message's last
+    // byte, can differ from the stored ones; the rest is copied as it is.
+    const char* data = raw.data();
+    auto pos = static_cast<size_t>(begin);
+    const auto stop = static_cast<size_t>(end);
+    while (pos < stop) {
+        const void* found = std::memchr(data + pos, '\n', stop - pos);
+        const size_t lf =
+            found != nullptr ? static_cast<size_t>(static_cast<const char*>(found) - data) : stop;
+        // Of the CRs before it, only the last can be one Dovecot does not
+        // store: before an LF (perhaps past `end`) and after another CR,
+        // or the message's last byte.
+        size_t copy_end = lf;
+        if (lf > pos && data[lf - 1] == '\r') {
+            const size_t cr = lf - 1;
+            const bool before_lf = cr + 1 < raw.size() && data[cr + 1] == '\n';
+            const bool after_cr = cr > 0 && data[cr - 1] == '\r';
+            if ((before_lf && after_cr) || cr + 1 == raw.size()) {
+                --copy_end;
             }
-        } else if (c == '\n' && (pos == 0 || raw[pos - 1] != '\r')) {
-            out += '\r';
         }
-        out += c;
+        out.append(data + pos, copy_end - pos);
+        if (found == nullptr) {
+            break;
+        }
+        if (lf == 0 || data[lf - 1] != '\r') {
+            out += '\r';  // a bare LF goes out as CRLF
+        }
+        out += '\n';
+        pos = lf + 1;
     }
     return out;
 }

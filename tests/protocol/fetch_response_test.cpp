@@ -67,7 +67,7 @@ std::string fetch(const FetchItem& item) {
     const store::MimePart root = structure();
     store::MessageInfo info;
     info.uid = 9;
-    FetchedMessage message{4, &info, &root, kMessage};
+    FetchedMessage message{4, &info, &root, root.header, kMessage};
     return render_fetch(message, std::vector<FetchItem>{item}, false);
 }
 
@@ -131,7 +131,7 @@ TEST_CASE("UID FETCH always carries the UID; metadata items") {
     info.wire_size = 123;
     info.flags = {"\\Seen", "$Label1"};
     info.internal_date = 0;
-    FetchedMessage message{4, &info, &root, kMessage};
+    FetchedMessage message{4, &info, &root, root.header, kMessage};
     std::vector<FetchItem> items(3);
     items[0].kind = FetchItem::Kind::Flags;
     items[1].kind = FetchItem::Kind::Rfc822Size;
@@ -148,7 +148,7 @@ std::string fetch_header_only(std::string_view message, const FetchItem& item) {
     root.header = range(message, message);
     root.body = store::PartRange{message.size(), 0, 0, 0, 0};
     store::MessageInfo info;
-    FetchedMessage fetched{1, &info, &root, message};
+    FetchedMessage fetched{1, &info, &root, root.header, message};
     return render_fetch(fetched, std::vector<FetchItem>{item}, false);
 }
 
@@ -172,6 +172,36 @@ TEST_CASE("a last header line ending in CR gets LF, not another CRLF, from HEADE
           "* 1 FETCH (BODY[HEADER.FIELDS.NOT (x)] {16}\r\nSubject: a\rX: b\r)\r\n");
 }
 
+TEST_CASE("header sections from the message's head alone are those from the whole message") {
+    // What FETCH reads for them (store::StoredPart::Header): the header and
+    // the byte after it, without the structure.
+    const std::vector<std::string> messages = {
+        std::string(kMessage),
+        "Subject: a\r\r\nX: b\r\r\n\r\r\nbody\r\n",
+        "Subject: a\r\nX: b\r\n\r\n",
+        "Subject: a\nX: b\n\n\n",
+        "Subject: a\rX: b\r\rbody\r",
+        "Subject: a\r",
+        "Subject: a\r\n",
+        "Subject: a\n\r",
+    };
+    std::vector<FetchItem> items = {section({}, Section::Text::Header),
+                                    section({}, Section::Text::HeaderFields, {"subject", "x"}),
+                                    section({}, Section::Text::HeaderFieldsNot, {"x"})};
+    items.emplace_back().kind = FetchItem::Kind::Rfc822Header;
+    for (const std::string& message : messages) {
+        CAPTURE(message);
+        const store::MimePart root = store::analyze_message(message).root;
+        const uint64_t head_size =
+            std::min<uint64_t>(message.size(), root.header.raw_offset + root.header.raw_length + 1);
+        store::MessageInfo info;
+        const FetchedMessage whole{1, &info, &root, root.header, message};
+        const FetchedMessage head{1, &info, nullptr, root.header,
+                                  std::string_view(message).substr(0, head_size)};
+        CHECK(render_fetch(head, items, false) == render_fetch(whole, items, false));
+    }
+}
+
 TEST_CASE("NUL bytes go out as 0x80 in a literal, and as themselves in BINARY's literal8") {
     // RFC 3501 9: a literal carries CHAR8, without NUL; RFC 3516 4.2: a
     // literal8 carries any byte, which is what BINARY is for.
@@ -183,7 +213,7 @@ TEST_CASE("NUL bytes go out as 0x80 in a literal, and as themselves in BINARY's 
     root.header = store::PartRange{0, 35, 0, 37, 2};
     root.body = store::PartRange{35, 4, 37, 5, 1};
     store::MessageInfo info;
-    FetchedMessage fetched{1, &info, &root, message};
+    FetchedMessage fetched{1, &info, &root, root.header, message};
     FetchItem body = section({1});
     CHECK(render_fetch(fetched, std::vector<FetchItem>{body}, false) ==
           "* 1 FETCH (BODY[1] {5}\r\na\x80"
@@ -202,7 +232,7 @@ TEST_CASE("an empty multipart has one empty part, as its BODYSTRUCTURE shows") {
     root.subtype = "mixed";
     root.header = range(message, message);
     store::MessageInfo info;
-    FetchedMessage fetched{1, &info, &root, message};
+    FetchedMessage fetched{1, &info, &root, root.header, message};
     CHECK(render_fetch(fetched, std::vector<FetchItem>{section({1})}, false) ==
           "* 1 FETCH (BODY[1] {0}\r\n)\r\n");
     CHECK(render_fetch(fetched, std::vector<FetchItem>{section({2})}, false) ==
@@ -233,7 +263,7 @@ TEST_CASE("BINARY undoes the transfer encoding; BINARY.SIZE counts the decoded b
     root.children = {part("AGFiYw==", "base64"), part("caf=C3=A9 =\nau lait", "quoted-printable"),
                      part("begin", "x-uuencode"), part("caf\xc3\xa9", "8bit")};
     store::MessageInfo info;
-    FetchedMessage fetched{1, &info, &root, message};
+    FetchedMessage fetched{1, &info, &root, root.header, message};
     auto binary = [&](uint32_t number, FetchItem::Kind kind) {
         FetchItem item;
         item.kind = kind;
@@ -271,7 +301,7 @@ TEST_CASE("a Content-Transfer-Encoding that names no mechanism is one BINARY can
         root.header = range(message, message.substr(0, message.find("body")));
         root.body = range(message, "body\n");
         store::MessageInfo info;
-        FetchedMessage fetched{1, &info, &root, message};
+        FetchedMessage fetched{1, &info, &root, root.header, message};
         FetchItem binary;
         binary.kind = FetchItem::Kind::BinarySize;
         binary.section.part = {1};

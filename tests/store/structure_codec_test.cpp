@@ -24,6 +24,17 @@ TEST_CASE("the encoded structure decodes to the same tree") {
     CHECK(*decoded == root);
 }
 
+TEST_CASE("the header range decodes alone") {
+    MimePart root = analyze_message(kSample).root;
+    const std::string encoded = encode_structure(root);
+    auto header = decode_header_range(encoded);
+    REQUIRE(header);
+    CHECK(*header == root.header);
+    CHECK(header->raw_length > 0);
+    CHECK_FALSE(decode_header_range(encoded.substr(0, 4)));
+    CHECK_FALSE(decode_header_range("not a structure"));
+}
+
 TEST_CASE("every truncation of an encoded structure is refused") {
     std::string encoded = encode_structure(analyze_message(kSample).root);
     for (size_t length = 0; length < encoded.size(); ++length) {
