@@ -366,38 +366,79 @@ const store::MimePart* find_part(const store::MimePart& root, std::span<const ui
     return current;
 }
 
+std::vector<std::string> fetch_item_names(std::span<const FetchItem> items) {
+    std::vector<std::string> names;
+    names.reserve(items.size());
+    for (const FetchItem& fetch_item : items) {
+        std::string name;
+        switch (fetch_item.kind) {
+            case FetchItem::Kind::BodySection:
+            case FetchItem::Kind::Binary:
+                name = fetch_item.kind == FetchItem::Kind::BodySection ? "BODY[" : "BINARY[";
+                name += section_name(fetch_item.section);
+                name += ']';
+                if (fetch_item.partial) {
+                    name += fmt::format("<{}>", fetch_item.partial->offset);
+                }
+                break;
+            case FetchItem::Kind::BinarySize:
+                name = "BINARY.SIZE[" + section_name(fetch_item.section) + "]";
+                break;
+            default:
+                break;  // a fixed name, which append_fetch() knows
+        }
+        names.push_back(std::move(name));
+    }
+    return names;
+}
+
 std::string render_fetch(const FetchedMessage& message, std::span<const FetchItem> items,
                          bool include_uid) {
+    std::string out;
+    append_fetch(out, message, items, fetch_item_names(items), include_uid);
+    return out;
+}
+
+void append_fetch(std::string& out, const FetchedMessage& message, std::span<const FetchItem> items,
+                  std::span<const std::string> names, bool include_uid) {
     const store::MessageInfo& info = *message.info;
-    std::string out = fmt::format("* {} FETCH (", message.sequence_number);
+    fmt::format_to(std::back_inserter(out), "* {} FETCH (", message.sequence_number);
     bool first = true;
-    auto item = [&](std::string_view name, std::string_view value) {
+    // Appends the item's name and a space; the caller appends the value.
+    auto name = [&](std::string_view item_name) {
         if (!first) {
             out += ' ';
         }
         first = false;
-        out += name;
+        out += item_name;
         out += ' ';
+    };
+    auto item = [&](std::string_view item_name, std::string_view value) {
+        name(item_name);
         out += value;
     };
     // The same with a literal, appended without another copy.
-    auto literal_item = [&](std::string_view name, std::string&& bytes) {
-        item(name, "");
+    auto literal_item = [&](std::string_view item_name, std::string&& bytes) {
+        name(item_name);
         append_literal(out, std::move(bytes));
     };
     const bool uid_requested = std::any_of(
         items.begin(), items.end(),
         [](const FetchItem& fetch_item) { return fetch_item.kind == FetchItem::Kind::Uid; });
     if (include_uid && !uid_requested) {
-        item("UID", std::to_string(info.uid));
+        name("UID");
+        fmt::format_to(std::back_inserter(out), "{}", info.uid);
     }
-    for (const FetchItem& fetch_item : items) {
+    for (size_t index = 0; index < items.size(); ++index) {
+        const FetchItem& fetch_item = items[index];
         switch (fetch_item.kind) {
             case FetchItem::Kind::Uid:
-                item("UID", std::to_string(info.uid));
+                name("UID");
+                fmt::format_to(std::back_inserter(out), "{}", info.uid);
                 break;
             case FetchItem::Kind::Flags:
-                item("FLAGS", flag_list(info.flags));
+                name("FLAGS");
+                append_flag_list(out, info.flags);
                 break;
             case FetchItem::Kind::InternalDate:
                 item("INTERNALDATE",
@@ -406,7 +447,8 @@ std::string render_fetch(const FetchedMessage& message, std::span<const FetchIte
                          "\"");
                 break;
             case FetchItem::Kind::Rfc822Size:
-                item("RFC822.SIZE", std::to_string(info.wire_size));
+                name("RFC822.SIZE");
+                fmt::format_to(std::back_inserter(out), "{}", info.wire_size);
                 break;
             case FetchItem::Kind::ModSeq:
                 item("MODSEQ", fmt::format("({})", info.modseq));
@@ -432,25 +474,18 @@ std::string render_fetch(const FetchedMessage& message, std::span<const FetchIte
                 literal_item("RFC822.TEXT", wire_slice(message.raw, message.structure->body));
                 break;
             case FetchItem::Kind::BodySection: {
-                std::string name = "BODY[" + section_name(fetch_item.section) + "]";
-                if (fetch_item.partial) {
-                    name += fmt::format("<{}>", fetch_item.partial->offset);
-                }
                 auto bytes = section_bytes(message, fetch_item.section);
                 if (bytes) {
-                    literal_item(name, apply_partial(std::move(*bytes), fetch_item.partial));
+                    literal_item(names[index],
+                                 apply_partial(std::move(*bytes), fetch_item.partial));
                 } else {
-                    item(name, "NIL");
+                    item(names[index], "NIL");
                 }
                 break;
             }
             case FetchItem::Kind::Binary: {
-                std::string name = "BINARY[" + section_name(fetch_item.section) + "]";
-                if (fetch_item.partial) {
-                    name += fmt::format("<{}>", fetch_item.partial->offset);
-                }
                 const auto bytes = binary_bytes(message, fetch_item.section);
-                item(name,
+                item(names[index],
                      bytes ? binary_literal(apply_partial(*bytes, fetch_item.partial),
                                             decodes_to_binary_domain(message, fetch_item.section))
                            : "NIL");
@@ -458,14 +493,12 @@ std::string render_fetch(const FetchedMessage& message, std::span<const FetchIte
             }
             case FetchItem::Kind::BinarySize: {
                 const auto bytes = binary_bytes(message, fetch_item.section);
-                item("BINARY.SIZE[" + section_name(fetch_item.section) + "]",
-                     bytes ? std::to_string(bytes->size()) : "NIL");
+                item(names[index], bytes ? std::to_string(bytes->size()) : "NIL");
                 break;
             }
         }
     }
     out += ")\r\n";
-    return out;
 }
 
 }  // namespace vellum::protocol

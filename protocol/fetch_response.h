@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/command.h"
 #include "store/archive.h"
@@ -43,6 +44,13 @@ struct FetchedMessage {
 // `include_uid` (UID FETCH, RFC 3501 6.4.8) UID is sent even if not asked.
 std::string render_fetch(const FetchedMessage& message, std::span<const FetchItem> items,
                          bool include_uid);
+// The same, appended to `out`, with the items' names worked out once for
+// all messages (fetch_item_names(items)).
+void append_fetch(std::string& out, const FetchedMessage& message, std::span<const FetchItem> items,
+                  std::span<const std::string> names, bool include_uid);
+// The names the items with a section are answered under
+// ("BODY[HEADER.FIELDS (SUBJECT)]<0>"), by index; empty for the others.
+std::vector<std::string> fetch_item_names(std::span<const FetchItem> items);
 
 // RFC 3516 4.1: a BINARY item on a part whose Content-Transfer-Encoding
 // the server cannot undo must fail the FETCH with NO [UNKNOWN-CTE]; this

@@ -16,13 +16,20 @@ constexpr std::string_view kSystemFlags[] = {"\\Answered", "\\Flagged", "\\Delet
 }  // namespace
 
 std::string flag_list(const std::vector<std::string>& flags) {
-    std::string out = "(";
-    for (const std::string& flag : flags) {
-        out += out.size() == 1 ? "" : " ";
-        out += flag;
+    std::string out;
+    append_flag_list(out, flags);
+    return out;
+}
+
+void append_flag_list(std::string& out, const std::vector<std::string>& flags) {
+    out += '(';
+    for (size_t i = 0; i < flags.size(); ++i) {
+        if (i > 0) {
+            out += ' ';
+        }
+        out += flags[i];
     }
     out += ')';
-    return out;
 }
 
 bool add_keywords_in(const std::vector<store::MessageInfo>& messages,

@@ -23,6 +23,7 @@ inline bool has_flag(const store::MessageInfo& message, std::string_view flag) {
 
 // "(\Seen $Label1)": a flag list as FETCH FLAGS sends it.
 std::string flag_list(const std::vector<std::string>& flags);
+void append_flag_list(std::string& out, const std::vector<std::string>& flags);
 
 // Adds to `keywords` those the messages carry that it lacks (flags without
 // a backslash, compared case-insensitively); true if it added any.

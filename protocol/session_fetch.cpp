@@ -49,6 +49,9 @@ struct FetchJob {
     std::vector<uint32_t> seen_positions;
     std::vector<FetchItem> items_for_seen;
     bool seen_with_uid = false;
+    // fetch_item_names() of fetch.items and of items_for_seen.
+    std::vector<std::string> names;
+    std::vector<std::string> names_for_seen;
 
     // Indexes [begin, end) of `positions`, in the order they are sent; the
     // front is sent next. Workers read only the fields above, which stay
@@ -89,9 +92,9 @@ bool render_message(const FetchJob& job, uint32_t position, const store::StoredC
         return false;
     }
     if (std::binary_search(job.seen_positions.begin(), job.seen_positions.end(), position)) {
-        out.bytes += render_fetch(message, job.items_for_seen, job.seen_with_uid);
+        append_fetch(out.bytes, message, job.items_for_seen, job.names_for_seen, job.seen_with_uid);
     } else {
-        out.bytes += render_fetch(message, job.fetch.items, job.fetch.uid);
+        append_fetch(out.bytes, message, job.fetch.items, job.names, job.fetch.uid);
     }
     return true;
 }
@@ -302,6 +305,7 @@ void Session::State::cmd_fetch(const Command& command, const FetchCommand& fetch
         job->fetch.items.push_back(item_of(FetchItem::Kind::ModSeq));  // 3.1.4.1: implied
     }
     job->needs = fetch_needs(job->fetch.items);
+    job->names = fetch_item_names(job->fetch.items);
     if (fetch.uid) {
         job->positions = resolve_uids(fetch.set, selected.mailbox.uids);
     } else {
@@ -346,6 +350,7 @@ void Session::State::cmd_fetch(const Command& command, const FetchCommand& fetch
         }
     }
     job->seen_with_uid = fetch.uid || enabled.condstore;
+    job->names_for_seen = fetch_item_names(job->items_for_seen);
     std::vector<uint32_t> uids;
     for (uint32_t position : unseen) {
         uids.push_back(selected.mailbox.uids[position]);
