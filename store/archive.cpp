@@ -207,8 +207,20 @@ public:
         }
         BlobDecompressor decompressor;
         std::string bytes;
-        const ContentPart wanted =
-            part == StoredPart::Message ? ContentPart::Message : ContentPart::Head;
+        auto read = [&](const sqlite::Statement& row) {
+            switch (part) {
+                case StoredPart::Header:
+                    return read_content_parts(row, 0, {ContentPart::Head}, decompressor,
+                                              dictionaries_, bytes);
+                case StoredPart::Head:
+                    return read_content_parts(row, 0, {ContentPart::Head, ContentPart::Structure},
+                                              decompressor, dictionaries_, bytes);
+                case StoredPart::Message:
+                    break;
+            }
+            return read_content_parts(row, 0, {ContentPart::Message, ContentPart::Structure},
+                                      decompressor, dictionaries_, bytes);
+        };
         std::optional<MimePart> structure;
         for (const int64_t id : content_ids) {
             sqlite::Statement& row = **query;
@@ -218,7 +230,7 @@ public:
                 row.reset();
                 return fail(stepped ? fmt::format("no message {}", id) : stepped.error());
             }
-            auto parts = read_content_parts(row, 0, wanted, decompressor, dictionaries_, bytes);
+            auto parts = read(row);
             row.reset();
             if (!parts) {
                 return fail(fmt::format("stored message {}: {}", id, parts.error()));
@@ -226,11 +238,7 @@ public:
             StoredContent content;
             content.message = part == StoredPart::Message ? parts->message : parts->message_head;
             if (part == StoredPart::Header) {
-                auto header = decode_header_range(parts->structure);
-                if (!header) {
-                    return fail(fmt::format("stored message {}: {}", id, header.error()));
-                }
-                content.header = *header;
+                content.header.raw_length = parts->header_size;
             } else {
                 auto decoded = decode_structure(parts->structure);
                 if (!decoded) {

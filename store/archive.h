@@ -91,7 +91,9 @@ enum class StoredPart {
 
 struct StoredContent {
     const MimePart* structure = nullptr;  // null for StoredPart::Header
-    PartRange header;                     // the message's header
+    // The message's header; for StoredPart::Header only its raw offset and
+    // length.
+    PartRange header;
     // The whole message for StoredPart::Message; else its first bytes
     // (perhaps all of them).
     std::string_view message;

@@ -69,11 +69,16 @@ std::string BlobCompressor::compress(std::string_view bytes,
     return frame;
 }
 
-std::string BlobCompressor::compress_split(std::string_view bytes, size_t split,
-                                           const CompressionDictionary* dictionary) {
-    split = std::min(split, bytes.size());
-    std::string frames = compress(bytes.substr(0, split), dictionary);
-    frames += compress(bytes.substr(split), dictionary);
+std::string BlobCompressor::compress_frames(std::string_view bytes, std::span<const size_t> starts,
+                                            const CompressionDictionary* dictionary) {
+    std::string frames;
+    size_t begin = 0;
+    for (const size_t start : starts) {
+        const size_t end = std::clamp(start, begin, bytes.size());
+        frames += compress(bytes.substr(begin, end - begin), dictionary);
+        begin = end;
+    }
+    frames += compress(bytes.substr(begin), dictionary);
     return frames;
 }
 
@@ -145,6 +150,31 @@ unsigned long long frames_content_size(std::string_view frames) {
 
 }  // namespace
 
+Status<std::string> BlobDecompressor::decompress_into(std::string_view frame,
+                                                      DictionaryCache* dictionaries,
+                                                      std::span<char> out) {
+    auto dictionary = frame_dictionary(frame, dictionaries);
+    if (!dictionary) {
+        return fail(dictionary.error());
+    }
+    // A frame without a dictionary ID must be read without a dictionary:
+    // one would change its initial repeat offsets and tables. Frames end
+    // to end were all compressed alike, as compress_frames() writes them.
+    const size_t written =
+        *dictionary ? ZSTD_decompress_usingDDict(context_.get(), out.data(), out.size(),
+                                                 frame.data(), frame.size(), dictionary->get())
+                    : ZSTD_decompressDCtx(context_.get(), out.data(), out.size(), frame.data(),
+                                          frame.size());
+    if (ZSTD_isError(written)) {
+        return fail(fmt::format("corrupt zstd frame: {}", ZSTD_getErrorName(written)));
+    }
+    if (written != out.size()) {
+        return fail(
+            fmt::format("zstd frame decoded to {} bytes, its header says {}", written, out.size()));
+    }
+    return Done{};
+}
+
 Result<std::string, std::string> BlobDecompressor::decompress(std::string_view frame,
                                                               DictionaryCache* dictionaries,
                                                               uint64_t limit) {
@@ -156,36 +186,46 @@ Result<std::string, std::string> BlobDecompressor::decompress(std::string_view f
     if (size > limit) {
         return fail(fmt::format("frame claims {} bytes, more than the limit", size));
     }
-    auto dictionary = frame_dictionary(frame, dictionaries);
-    if (!dictionary) {
-        return fail(dictionary.error());
-    }
     std::string bytes(size, '\0');
-    // A frame without a dictionary ID must be read without a dictionary:
-    // one would change its initial repeat offsets and tables. Frames end
-    // to end were all compressed alike, as compress_split() writes them.
-    const size_t written =
-        *dictionary ? ZSTD_decompress_usingDDict(context_.get(), bytes.data(), bytes.size(),
-                                                 frame.data(), frame.size(), dictionary->get())
-                    : ZSTD_decompressDCtx(context_.get(), bytes.data(), bytes.size(), frame.data(),
-                                          frame.size());
-    if (ZSTD_isError(written)) {
-        return fail(fmt::format("corrupt zstd frame: {}", ZSTD_getErrorName(written)));
-    }
-    if (written != size) {
-        return fail(
-            fmt::format("zstd frame decoded to {} bytes, its header says {}", written, size));
+    if (auto done = decompress_into(frame, dictionaries, bytes); !done) {
+        return fail(done.error());
     }
     return bytes;
 }
 
-Result<std::string, std::string> BlobDecompressor::decompress_first_frame(
-    std::string_view frames, DictionaryCache* dictionaries, uint64_t limit) {
-    const size_t length = ZSTD_findFrameCompressedSize(frames.data(), frames.size());
-    if (ZSTD_isError(length)) {
-        return fail(fmt::format("corrupt zstd frame: {}", ZSTD_getErrorName(length)));
+Status<std::string> BlobDecompressor::decompress_prefix_into(std::string_view frames,
+                                                             DictionaryCache* dictionaries,
+                                                             std::span<char> out) {
+    auto dictionary = frame_dictionary(frames, dictionaries);
+    if (!dictionary) {
+        return fail(dictionary.error());
     }
-    return decompress(frames.substr(0, length), dictionaries, limit);
+    // The streaming decoder stops once the output is full; at the end of
+    // one frame it goes on with the next. The dictionary it references
+    // stays with the context: reset it after, as decompress_into() relies
+    // on a context without one.
+    ZSTD_DCtx* context = context_.get();
+    ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
+    ZSTD_DCtx_refDDict(context, dictionary->get());
+    ZSTD_inBuffer in{frames.data(), frames.size(), 0};
+    ZSTD_outBuffer output{out.data(), out.size(), 0};
+    size_t status = 1;
+    while (output.pos < output.size && !ZSTD_isError(status)) {
+        const size_t consumed = in.pos;
+        const size_t produced = output.pos;
+        status = ZSTD_decompressStream(context, &output, &in);
+        if (in.pos == consumed && output.pos == produced) {
+            break;  // wants input the frame does not have
+        }
+    }
+    ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
+    if (ZSTD_isError(status)) {
+        return fail(fmt::format("corrupt zstd frame: {}", ZSTD_getErrorName(status)));
+    }
+    if (output.pos != output.size) {
+        return fail(fmt::format("zstd frame ended after {} of {} bytes", output.pos, output.size));
+    }
+    return Done{};
 }
 
 Result<std::string, std::string> BlobDecompressor::decompress_prefix(std::string_view frame,
@@ -198,37 +238,28 @@ Result<std::string, std::string> BlobDecompressor::decompress_prefix(std::string
     if (frames_content_size(frame) != total) {
         return fail(fmt::format("zstd frame does not hold the {} bytes recorded", total));
     }
-    auto dictionary = frame_dictionary(frame, dictionaries);
-    if (!dictionary) {
-        return fail(dictionary.error());
-    }
-    // The streaming decoder stops once the output is full; at the end of
-    // one frame it goes on with the next. The dictionary it references
-    // stays with the context: reset it after, as decompress() relies on a
-    // context without one.
-    ZSTD_DCtx* context = context_.get();
-    ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
-    ZSTD_DCtx_refDDict(context, dictionary->get());
     std::string bytes(prefix, '\0');
-    ZSTD_inBuffer in{frame.data(), frame.size(), 0};
-    ZSTD_outBuffer out{bytes.data(), bytes.size(), 0};
-    size_t status = 1;
-    while (out.pos < out.size && !ZSTD_isError(status)) {
-        const size_t consumed = in.pos;
-        const size_t produced = out.pos;
-        status = ZSTD_decompressStream(context, &out, &in);
-        if (in.pos == consumed && out.pos == produced) {
-            break;  // wants input the frame does not have
-        }
-    }
-    ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
-    if (ZSTD_isError(status)) {
-        return fail(fmt::format("corrupt zstd frame: {}", ZSTD_getErrorName(status)));
-    }
-    if (out.pos != out.size) {
-        return fail(fmt::format("zstd frame ended after {} of {} bytes", out.pos, out.size));
+    if (auto done = decompress_prefix_into(frame, dictionaries, bytes); !done) {
+        return fail(done.error());
     }
     return bytes;
+}
+
+Status<std::string> split_frames(std::string_view blob, std::span<FrameView> frames) {
+    for (FrameView& view : frames) {
+        const unsigned long long size = ZSTD_getFrameContentSize(blob.data(), blob.size());
+        const size_t length = ZSTD_findFrameCompressedSize(blob.data(), blob.size());
+        if (blob.empty() || size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
+            ZSTD_isError(length)) {
+            return fail(fmt::format("not {} zstd frames with recorded sizes", frames.size()));
+        }
+        view = FrameView{blob.substr(0, length), size};
+        blob.remove_prefix(length);
+    }
+    if (!blob.empty()) {
+        return fail(fmt::format("more than {} zstd frames", frames.size()));
+    }
+    return Done{};
 }
 
 namespace {
@@ -237,15 +268,13 @@ namespace {
 std::array<ContentPart, 4> frame_order(FrameLayout layout) {
     switch (layout) {
         case FrameLayout::MessageFirst:
+        case FrameLayout::ThreeFrames:
             return {ContentPart::Message, ContentPart::Text, ContentPart::Structure,
                     ContentPart::Fields};
         case FrameLayout::MessageLast:
-            return {ContentPart::Fields, ContentPart::Structure, ContentPart::Text,
-                    ContentPart::Message};
-        case FrameLayout::HeadFrameFirst:
             break;
     }
-    return {ContentPart::Fields, ContentPart::Structure, ContentPart::Message, ContentPart::Text};
+    return {ContentPart::Fields, ContentPart::Structure, ContentPart::Text, ContentPart::Message};
 }
 
 uint64_t size_of(const ContentSizes& sizes, ContentPart part) {
@@ -267,7 +296,9 @@ uint64_t size_of(const ContentSizes& sizes, ContentPart part) {
 
 uint64_t ContentSizes::prefix_holding(ContentPart part) const {
     if (part == ContentPart::Head) {
-        part = ContentPart::Message;  // what a prefix can say of it
+        // The message, and the structure, which says where its header ends.
+        return std::max(prefix_holding(ContentPart::Message),
+                        prefix_holding(ContentPart::Structure));
     }
     uint64_t end = 0;
     for (const ContentPart in_frame : frame_order(layout)) {

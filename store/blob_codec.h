@@ -62,10 +62,10 @@ public:
     // With a dictionary the frame records its ID, and its level is the
     // dictionary's.
     std::string compress(std::string_view bytes, const CompressionDictionary* dictionary = nullptr);
-    // Two frames end to end, of bytes[0, split) and of the rest: decoding
-    // the first alone gives the first `split` bytes (FrameLayout::HeadFrameFirst).
-    std::string compress_split(std::string_view bytes, size_t split,
-                               const CompressionDictionary* dictionary = nullptr);
+    // Frames end to end, one for each stretch of `bytes` that `starts`
+    // (ascending offsets) delimits: each decodes alone.
+    std::string compress_frames(std::string_view bytes, std::span<const size_t> starts,
+                                const CompressionDictionary* dictionary = nullptr);
 
 private:
     struct Free {
@@ -108,10 +108,12 @@ public:
     Result<std::string, std::string> decompress_prefix(std::string_view frames,
                                                        DictionaryCache* dictionaries,
                                                        uint64_t total, uint64_t prefix);
-    // The first of several frames end to end, alone.
-    Result<std::string, std::string> decompress_first_frame(std::string_view frames,
-                                                            DictionaryCache* dictionaries,
-                                                            uint64_t limit = kDefaultLimit);
+    // One frame into `out`, which must be exactly as large as it decodes.
+    Status<std::string> decompress_into(std::string_view frame, DictionaryCache* dictionaries,
+                                        std::span<char> out);
+    // The first out.size() bytes of frames end to end into `out`.
+    Status<std::string> decompress_prefix_into(std::string_view frames,
+                                               DictionaryCache* dictionaries, std::span<char> out);
 
     static constexpr uint64_t kDefaultLimit = uint64_t{1} << 32;
 
@@ -122,14 +124,23 @@ private:
     std::unique_ptr<ZSTD_DCtx, Free> context_;
 };
 
+// One of the frames end to end in a blob, with the size it decodes to.
+struct FrameView {
+    std::string_view frame;
+    uint64_t size = 0;
+};
+// Splits `blob` into exactly frames.size() frames; fails if it holds
+// another number, or one that does not record its size.
+Status<std::string> split_frames(std::string_view blob, std::span<FrameView> frames);
+
 // A content's stored frame, decompressed: the message, its decoded text,
 // encoded structure and search fields, end to end.
 struct ContentParts {
     std::string_view message;
-    // The message's first bytes, at least its header and the byte after
-    // it: all that FETCH of the header needs (a line end's meaning can
-    // depend on the next byte). The whole message when that was decoded.
+    // The message's header, or more of it (the whole message when that was
+    // decoded): all that FETCH of the header needs; with its size.
     std::string_view message_head;
+    uint64_t header_size = 0;
     std::string_view text;
     std::string_view structure;
     std::string_view fields;
@@ -139,13 +150,13 @@ struct ContentParts {
 // message first; schema 5 last, after the search fields, structure and
 // text, so that reading those decodes only the blocks that hold them: all
 // of a small message's one block, little of a large one. Since schema 6
-// the search fields, structure, message and text follow each other in two
-// zstd frames: the first ends with the message's head (ContentParts), so
-// that FETCH of headers, ENVELOPE and BODYSTRUCTURE decode only it, and
-// FETCH of the message decodes no text.
-enum class FrameLayout { MessageFirst = 0, MessageLast = 1, HeadFrameFirst = 2 };
+// the parts come in schema 4's order, in three zstd frames: the message's
+// header; the rest of the message and the text; the structure and the
+// search fields. FETCH of headers decodes the first only, ENVELOPE and
+// BODYSTRUCTURE the last, FETCH of messages no text, SORT only the last.
+enum class FrameLayout { MessageFirst = 0, MessageLast = 1, ThreeFrames = 2 };
 
-// Head: the message's head (ContentParts::message_head).
+// Head: the message's header (ContentParts::message_head).
 enum class ContentPart { Fields, Structure, Text, Message, Head };
 
 struct ContentSizes {

@@ -2,41 +2,108 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+
+#include "store/message_analysis.h"
+
 namespace vellum::store {
 namespace {
 
-// Layout 2's first frame alone: the search fields, the structure and the
-// message's head.
-Result<ContentParts, std::string> read_head_frame(std::string_view frames,
-                                                  const ContentSizes& sizes,
-                                                  BlobDecompressor& decompressor,
-                                                  DictionaryCache& dictionaries,
-                                                  std::string& bytes) {
-    auto first = decompressor.decompress_first_frame(frames, &dictionaries, sizes.total());
-    if (!first) {
-        return fail(first.error());
+bool wants(std::initializer_list<ContentPart> parts, ContentPart part) {
+    return std::find(parts.begin(), parts.end(), part) != parts.end();
+}
+
+// FrameLayout::ThreeFrames: each frame decoded only if a part asked for is
+// in it, into `bytes` laid out as [message][text][structure][fields].
+Result<ContentParts, std::string> read_three_frames(
+    std::string_view blob, const ContentSizes& sizes, std::initializer_list<ContentPart> parts,
+    BlobDecompressor& decompressor, DictionaryCache& dictionaries, std::string& bytes) {
+    std::array<FrameView, 3> frames;
+    if (auto split = split_frames(blob, frames); !split) {
+        return fail(split.error());
     }
-    bytes = std::move(first).value();
-    const uint64_t before_message = sizes.fields + sizes.structure;
-    if (bytes.size() < before_message || bytes.size() > before_message + sizes.raw) {
-        return fail(fmt::format("first zstd frame holds {} bytes, not the {} to {} recorded",
-                                bytes.size(), before_message, before_message + sizes.raw));
+    const auto [header, rest, index] = frames;
+    if (header.size > sizes.raw || rest.size != sizes.raw - header.size + sizes.text ||
+        index.size != sizes.structure + sizes.fields) {
+        return fail(fmt::format("zstd frames of {}, {} and {} bytes do not hold the parts recorded",
+                                header.size, rest.size, index.size));
     }
-    ContentParts parts;
+    const bool head = wants(parts, ContentPart::Head);
+    const bool text = wants(parts, ContentPart::Text);
+    const bool index_parts =
+        wants(parts, ContentPart::Structure) || wants(parts, ContentPart::Fields);
+    bool message = wants(parts, ContentPart::Message);
+    // wire_bytes() looks at the byte after a CR: past a header that ends in
+    // one, the message is read on; there is room for it.
+    const uint64_t needed = index_parts       ? sizes.total()
+                            : text            ? sizes.raw + sizes.text
+                            : message || head ? sizes.raw
+                                              : 0;
+    bytes.resize(needed);
+    const std::span<char> out(bytes);
     const std::string_view all(bytes);
-    parts.fields = all.substr(0, sizes.fields);
-    parts.structure = all.substr(sizes.fields, sizes.structure);
-    parts.message_head = all.substr(before_message);
-    if (parts.message_head.size() == sizes.raw) {
-        parts.message = parts.message_head;
+    auto decode = [&](const FrameView& frame, uint64_t offset, uint64_t size) {
+        const std::span<char> target = out.subspan(offset, size);
+        return size == frame.size
+                   ? decompressor.decompress_into(frame.frame, &dictionaries, target)
+                   : decompressor.decompress_prefix_into(frame.frame, &dictionaries, target);
+    };
+    ContentParts result;
+    const bool with_header = head || message;
+    if (with_header) {
+        if (auto done = decode(header, 0, header.size); !done) {
+            return fail(done.error());
+        }
+        result.message_head = all.substr(0, header.size);
+        result.header_size = header.size;
+        if (header.size == sizes.raw) {
+            result.message = result.message_head;
+        } else if (header.size > 0 && all[header.size - 1] == '\r') {
+            message = true;
+        }
     }
+    if ((message && header.size < sizes.raw) || text) {
+        const uint64_t size = text ? rest.size : sizes.raw - header.size;
+        if (auto done = decode(rest, header.size, size); !done) {
+            return fail(done.error());
+        }
+        if (with_header) {
+            result.message = result.message_head = all.substr(0, sizes.raw);
+        }
+        if (text) {
+            result.text = all.substr(sizes.raw, sizes.text);
+        }
+    }
+    if (index_parts) {
+        const uint64_t offset = sizes.raw + sizes.text;
+        if (auto done = decode(index, offset, index.size); !done) {
+            return fail(done.error());
+        }
+        result.structure = all.substr(offset, sizes.structure);
+        result.fields = all.substr(offset + sizes.structure, sizes.fields);
+    }
+    return result;
+}
+
+// The earlier layouts: the header's size from the structure, when asked.
+Result<ContentParts, std::string> with_header_size(Result<ContentParts, std::string> parts,
+                                                   std::initializer_list<ContentPart> wanted) {
+    if (!parts || !wants(wanted, ContentPart::Head)) {
+        return parts;
+    }
+    auto header = decode_header_range(parts->structure);
+    if (!header) {
+        return fail(header.error());
+    }
+    parts->header_size = header->raw_offset + header->raw_length;
     return parts;
 }
 
 }  // namespace
 
 Result<ContentParts, std::string> read_content_parts(const sqlite::Statement& row, int first,
-                                                     ContentPart part,
+                                                     std::initializer_list<ContentPart> parts,
                                                      BlobDecompressor& decompressor,
                                                      DictionaryCache& dictionaries,
                                                      std::string& bytes) {
@@ -45,23 +112,24 @@ Result<ContentParts, std::string> read_content_parts(const sqlite::Statement& ro
     };
     const int64_t layout = row.integer(first + 5);
     if (layout < static_cast<int64_t>(FrameLayout::MessageFirst) ||
-        layout > static_cast<int64_t>(FrameLayout::HeadFrameFirst)) {
+        layout > static_cast<int64_t>(FrameLayout::ThreeFrames)) {
         return fail("unknown frame layout " + std::to_string(layout));
     }
     const ContentSizes sizes{size(1), size(2), size(3), size(4), static_cast<FrameLayout>(layout)};
-    if (sizes.layout == FrameLayout::HeadFrameFirst &&
-        (part == ContentPart::Fields || part == ContentPart::Structure ||
-         part == ContentPart::Head)) {
-        return read_head_frame(row.blob(first), sizes, decompressor, dictionaries, bytes);
+    if (sizes.layout == FrameLayout::ThreeFrames) {
+        return read_three_frames(row.blob(first), sizes, parts, decompressor, dictionaries, bytes);
     }
-    const uint64_t prefix = sizes.prefix_holding(part);
+    uint64_t prefix = 0;
+    for (const ContentPart part : parts) {
+        prefix = std::max(prefix, sizes.prefix_holding(part));
+    }
     if (prefix == sizes.total()) {
         auto whole = decompressor.decompress(row.blob(first), &dictionaries);
         if (!whole) {
             return fail(whole.error());
         }
         bytes = std::move(whole).value();
-        return split_content(bytes, sizes);
+        return with_header_size(split_content(bytes, sizes), parts);
     }
     auto start =
         decompressor.decompress_prefix(row.blob(first), &dictionaries, sizes.total(), prefix);
@@ -69,7 +137,7 @@ Result<ContentParts, std::string> read_content_parts(const sqlite::Statement& ro
         return fail(start.error());
     }
     bytes = std::move(start).value();
-    return split_content_prefix(bytes, sizes);
+    return with_header_size(split_content_prefix(bytes, sizes), parts);
 }
 
 }  // namespace vellum::store

@@ -2,6 +2,7 @@
 // decoding no more of the frame than the part asked for needs.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 
 #include "common/result.h"
@@ -15,12 +16,19 @@ namespace vellum::store {
     "data, raw_size, text_size, structure_size, fields_size, frame_layout"
 
 // The parts of the frame in `row`, whose VELLUM_CONTENT_FRAME_COLUMNS start
-// at column `first`: at least `part` and those before it in the frame
-// (the others may be empty). They point into `bytes`.
+// at column `first`: at least `parts` (others may be set, or left empty).
+// They point into `bytes`.
 Result<ContentParts, std::string> read_content_parts(const sqlite::Statement& row, int first,
-                                                     ContentPart part,
+                                                     std::initializer_list<ContentPart> parts,
                                                      BlobDecompressor& decompressor,
                                                      DictionaryCache& dictionaries,
                                                      std::string& bytes);
+inline Result<ContentParts, std::string> read_content_parts(const sqlite::Statement& row, int first,
+                                                            ContentPart part,
+                                                            BlobDecompressor& decompressor,
+                                                            DictionaryCache& dictionaries,
+                                                            std::string& bytes) {
+    return read_content_parts(row, first, {part}, decompressor, dictionaries, bytes);
+}
 
 }  // namespace vellum::store

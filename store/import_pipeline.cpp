@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <thread>
 
@@ -78,15 +79,14 @@ struct ImportPipeline::Worker {
             content.wire_size = analysis.wire_size;
             const std::string structure = encode_structure(analysis.root);
             const std::string fields = encode_search_fields(analysis.fields);
-            // FrameLayout::HeadFrameFirst: what searches, FETCH BODYSTRUCTURE
-            // and header FETCHes read first, the text last.
+            // FrameLayout::ThreeFrames: the message's header, the rest of it
+            // with the text, and the structure with the search fields.
             std::string parts;
             parts.reserve(item.bytes.size() + analysis.text.size() + structure.size() +
                           fields.size());
-            parts.append(fields).append(structure).append(item.bytes).append(analysis.text);
+            parts.append(item.bytes).append(analysis.text).append(structure).append(fields);
             content.frame = std::move(parts);
-            content.head_size =
-                fields.size() + structure.size() + message_head_size(item.bytes, analysis);
+            content.header_size = header_size(item.bytes, analysis);
             content.text_size = analysis.text.size();
             content.structure_size = structure.size();
             content.fields_size = fields.size();
@@ -113,8 +113,10 @@ struct ImportPipeline::Worker {
 
     void compress(PreparedMessage& message, const CompressionDictionary* dictionary) {
         if (message.content) {
-            message.content->frame = compressor.compress_split(
-                message.content->frame, message.content->head_size, dictionary);
+            const PreparedContent& content = *message.content;
+            const std::array<size_t, 2> starts{content.header_size,
+                                               message.raw_size + content.text_size};
+            message.content->frame = compressor.compress_frames(content.frame, starts, dictionary);
         }
     }
 };
@@ -126,9 +128,9 @@ uint64_t body_text_offset(std::string_view raw, const MessageAnalysis& analysis)
     return std::string_view(analysis.text).starts_with(header_text) ? header_text.size() : 0;
 }
 
-uint64_t message_head_size(std::string_view raw, const MessageAnalysis& analysis) {
+uint64_t header_size(std::string_view raw, const MessageAnalysis& analysis) {
     const PartRange& header = analysis.root.header;
-    return std::min<uint64_t>(raw.size(), header.raw_offset + header.raw_length + 1);
+    return std::min<uint64_t>(raw.size(), header.raw_offset + header.raw_length);
 }
 
 Result<std::unique_ptr<ImportPipeline>, std::string> ImportPipeline::open(

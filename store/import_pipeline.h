@@ -64,10 +64,8 @@ struct ImportSummary {
 // the full text (it always is for the analysis of this build), else 0.
 uint64_t body_text_offset(std::string_view raw, const MessageAnalysis& analysis);
 
-// How many of the message's first bytes FrameLayout::HeadFrameFirst puts in
-// the first frame: the header, and the byte after it if there is one, as
-// FETCH needs it to serve the header's last line end.
-uint64_t message_head_size(std::string_view raw, const MessageAnalysis& analysis);
+// The size of the message's header: the first of FrameLayout::ThreeFrames.
+uint64_t header_size(std::string_view raw, const MessageAnalysis& analysis);
 
 class ImportPipeline final : public ImportSink {
 public:

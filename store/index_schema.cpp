@@ -155,10 +155,10 @@ CREATE TABLE search_terms (
 );
 )sql",
     // 5 -> 6: new contents are written in frame_layout 2 (blob_codec.h
-    // FrameLayout::HeadFrameFirst), which earlier builds cannot read; the
+    // FrameLayout::ThreeFrames), which earlier builds cannot read; the
     // version tells them so. Existing rows keep their layout.
     R"sql(
--- frame_layout 2: two zstd frames; nothing else changes.
+-- frame_layout 2: three zstd frames; nothing else changes.
 )sql",
 };
 

@@ -22,11 +22,11 @@ namespace vellum::store {
 // thread.
 struct PreparedContent {
     uint64_t wire_size = 0;
-    // zstd of the search fields, structure, message and text
-    // (FrameLayout::HeadFrameFirst); until the pipeline compresses it, those
+    // zstd of the message, text, structure and search fields
+    // (FrameLayout::ThreeFrames); until the pipeline compresses it, those
     // parts uncompressed.
     std::string frame;
-    uint64_t head_size = 0;  // the first frame's bytes
+    uint64_t header_size = 0;  // the message's header: the first frame
     uint64_t text_size = 0;
     uint64_t structure_size = 0;
     uint64_t fields_size = 0;

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <array>
+
 #include "store/blob_codec.h"
 #include "store/search_text.h"
 
@@ -76,44 +78,60 @@ TEST_CASE("blob codec: the parts of a frame's first bytes, in either layout") {
     CHECK(old->fields == fields);
 }
 
-TEST_CASE("blob codec: two frames end to end, the first readable alone") {
+TEST_CASE("blob codec: frames end to end, each readable alone") {
     BlobCompressor compressor;
     BlobDecompressor decompressor;
     std::string message(300'000, 'm');
     for (size_t i = 0; i < message.size(); i += 5) {
         message[i] = static_cast<char>('a' + i % 19);
     }
-    const std::string fields = "fields", structure = "structure", text(200'000, 't');
-    const ContentSizes sizes{message.size(), text.size(), structure.size(), fields.size(),
-                             FrameLayout::HeadFrameFirst};
-    const size_t head = 1000;
-    const std::string all = fields + structure + message + text;
-    const std::string frames =
-        compressor.compress_split(all, fields.size() + structure.size() + head);
+    const std::string text(200'000, 't'), index = "structure and fields";
+    const size_t header = 1000;
+    const std::string all = message + text + index;
+    const std::array<size_t, 2> starts{header, message.size() + text.size()};
+    const std::string blob = compressor.compress_frames(all, starts);
 
-    auto first = decompressor.decompress_first_frame(frames, nullptr);
-    REQUIRE(first);
-    CHECK(*first == fields + structure + message.substr(0, head));
-    auto whole = decompressor.decompress(frames);
+    std::array<FrameView, 3> frames;
+    REQUIRE(split_frames(blob, frames));
+    CHECK(frames[0].size == header);
+    CHECK(frames[1].size == message.size() - header + text.size());
+    CHECK(frames[2].size == index.size());
+    std::string first(header, '\0');
+    REQUIRE(decompressor.decompress_into(frames[0].frame, nullptr, first));
+    CHECK(first == message.substr(0, header));
+    std::string last(index.size(), '\0');
+    REQUIRE(decompressor.decompress_into(frames[2].frame, nullptr, last));
+    CHECK(last == index);
+    // A frame's first bytes: the message's rest, not the text.
+    std::string rest(message.size() - header, '\0');
+    REQUIRE(decompressor.decompress_prefix_into(frames[1].frame, nullptr, rest));
+    CHECK(rest == message.substr(header));
+    // Into a buffer of another size than the frame's: refused.
+    std::string wrong(header + 1, '\0');
+    CHECK_FALSE(decompressor.decompress_into(frames[0].frame, nullptr, wrong));
+    // All of them end to end, and prefixes across frames.
+    auto whole = decompressor.decompress(blob);
     REQUIRE(whole);
     CHECK(*whole == all);
+    auto prefix = decompressor.decompress_prefix(blob, nullptr, all.size(), header + 10);
+    REQUIRE(prefix);
+    CHECK(*prefix == all.substr(0, header + 10));
+    // Another number of frames than asked for, a truncated one, or none.
+    std::array<FrameView, 2> two;
+    CHECK_FALSE(split_frames(blob, two));
+    std::array<FrameView, 4> four;
+    CHECK_FALSE(split_frames(blob, four));
+    CHECK_FALSE(split_frames(blob.substr(0, blob.size() - 10), frames));
+    CHECK_FALSE(decompressor.decompress(blob.substr(0, blob.size() - 10)));
+    CHECK_FALSE(decompressor.decompress(""));
+    // ThreeFrames keeps MessageFirst's order of the parts.
+    const ContentSizes sizes{message.size(), text.size(), 9, index.size() - 9,
+                             FrameLayout::ThreeFrames};
     auto parts = split_content(*whole, sizes);
     REQUIRE(parts);
     CHECK(parts->message == message);
-    CHECK(parts->message_head == message);
     CHECK(parts->text == text);
-    // A prefix ending in the second frame: the message, not the text.
-    const uint64_t wanted = sizes.prefix_holding(ContentPart::Message);
-    CHECK(wanted == fields.size() + structure.size() + message.size());
-    CHECK(sizes.prefix_holding(ContentPart::Head) == wanted);
-    auto prefix = decompressor.decompress_prefix(frames, nullptr, sizes.total(), wanted);
-    REQUIRE(prefix);
-    CHECK(*prefix == all.substr(0, wanted));
-    CHECK_FALSE(decompressor.decompress_prefix(frames, nullptr, sizes.total() - 1, wanted));
-    // A truncated second frame is no frame; nor is nothing.
-    CHECK_FALSE(decompressor.decompress(frames.substr(0, frames.size() - 10)));
-    CHECK_FALSE(decompressor.decompress(""));
-    CHECK_FALSE(decompressor.decompress_first_frame("", nullptr));
+    CHECK(parts->structure == "structure");
 }
 
 }  // namespace

@@ -158,7 +158,8 @@ TEST_CASE("search fields and text of a whole message") {
 }
 
 TEST_CASE("of two Subject fields, the search fields keep the last, as ENVELOPE does") {
-    MessageAnalysis analysis = analyze_message("Subject: first\r\nSubject: =?utf-8?q?l=C3=A4st?=\r\n\r\n");
+    MessageAnalysis analysis =
+        analyze_message("Subject: first\r\nSubject: =?utf-8?q?l=C3=A4st?=\r\n\r\n");
     CHECK(analysis.fields.subject == "l\xc3\xa4st");
     REQUIRE(analysis.root.envelope);
     CHECK(analysis.root.envelope->subject == "=?utf-8?q?l=C3=A4st?=");
