@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 #include <iterator>
 
 #include "common/ascii.h"
@@ -83,10 +85,21 @@ bool is_encapsulated_message(const store::MimePart& part) {
 // RFC 3501 9: a literal carries CHAR8, which excludes NUL. Like Dovecot,
 // each NUL goes out as 0x80, so sizes and offsets stay as counted. (BINARY
 // sends NUL as it is, in a literal8: binary_literal.)
+// Appends the decimal digits of `number` (fmt is slower at this size).
+void append_number(std::string& out, uint64_t number) {
+    char digits[20];
+    const auto end = std::to_chars(std::begin(digits), std::end(digits), number).ptr;
+    out.append(digits, end);
+}
+
 // Appends `bytes` to `out` as a literal.
 void append_literal(std::string& out, std::string&& bytes) {
-    std::replace(bytes.begin(), bytes.end(), '\0', '\x80');
-    fmt::format_to(std::back_inserter(out), "{{{}}}\r\n", bytes.size());
+    if (bytes.find('\0') != std::string::npos) {  // rare: memchr first
+        std::replace(bytes.begin(), bytes.end(), '\0', '\x80');
+    }
+    out += '{';
+    append_number(out, bytes.size());
+    out += "}\r\n";
     out += bytes;
 }
 
@@ -103,28 +116,47 @@ std::string wire_slice(std::string_view raw, const store::PartRange& range) {
 // HEADER.FIELDS always ends in the blank line, HEADER.FIELDS.NOT only when
 // the header had one; lines are otherwise sent as they are, and a line
 // without a colon names no field, so HEADER.FIELDS.NOT keeps it.
-std::string filter_header(std::string_view header, const std::vector<std::string>& names,
-                          bool keep_named) {
-    auto line_end = [&](size_t from) {
-        const size_t lf = header.find('\n', from);
-        return lf == std::string_view::npos ? header.size() : lf + 1;
-    };
+//
+// Works on the stored bytes of `range` and converts only the fields it
+// keeps (store::wire_bytes converts byte by byte, so the parts convert as
+// the whole would): each stored LF is one served LF, and spaces, tabs and
+// colons are served as they are.
+std::string filter_header(std::string_view raw, const store::PartRange& range,
+                          const std::vector<std::string>& names, bool keep_named) {
     std::string out;
-    size_t position = 0;
+    if (range.raw_offset > raw.size()) {
+        return keep_named ? "\r\n" : "";
+    }
+    const auto begin = static_cast<size_t>(range.raw_offset);
+    const size_t end =
+        static_cast<size_t>(std::min<uint64_t>(raw.size(), range.raw_offset + range.raw_length));
+    auto line_end = [&](size_t from) {
+        const void* lf = std::memchr(raw.data() + from, '\n', end - from);
+        return lf == nullptr ? end
+                             : static_cast<size_t>(static_cast<const char*>(lf) - raw.data()) + 1;
+    };
+    // Served as CRLF (or LF after a CR before the range): only stored lines
+    // of up to three bytes ("\n", "\r\n", "\r\r\n") can be.
+    auto blank = [&](size_t from, size_t to) {
+        if (to - from > 3 || raw[to - 1] != '\n') {
+            return false;
+        }
+        const std::string served = store::wire_bytes(raw, from, to);
+        return served == "\r\n" || served == "\n";
+    };
+    size_t position = begin;
     bool ended_by_blank_line = false;
-    while (position < header.size()) {
-        size_t end = line_end(position);
-        const std::string_view first_line = header.substr(position, end - position);
-        if (first_line == "\r\n" || first_line == "\n") {
+    while (position < end) {
+        size_t field_end = line_end(position);
+        if (blank(position, field_end)) {
             ended_by_blank_line = true;
             break;
         }
         // A field goes on over continuation lines (RFC 5322 2.2.3).
-        while (end < header.size() && (header[end] == ' ' || header[end] == '\t')) {
-            end = line_end(end);
+        while (field_end < end && (raw[field_end] == ' ' || raw[field_end] == '\t')) {
+            field_end = line_end(field_end);
         }
-        const std::string_view field = header.substr(position, end - position);
-        position = end;
+        const std::string_view field = raw.substr(position, field_end - position);
         const size_t colon = field.find(':');
         std::string_view name = field.substr(0, colon == std::string_view::npos ? 0 : colon);
         while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) {
@@ -135,8 +167,9 @@ std::string filter_header(std::string_view header, const std::vector<std::string
                 return ascii_iequals(n, name);
             });
         if (named == keep_named) {
-            out.append(field);
+            store::append_wire_bytes(out, raw, position, field_end);
         }
+        position = field_end;
     }
     if (keep_named || ended_by_blank_line) {
         // A last field that ends without LF gets its line end here. If it
@@ -201,7 +234,7 @@ std::optional<std::string> section_bytes(const FetchedMessage& message, const Se
                 return wire_slice(message.raw, message.structure->body);
             case Section::Text::HeaderFields:
             case Section::Text::HeaderFieldsNot:
-                return filter_header(wire_slice(message.raw, message.header), section.header_fields,
+                return filter_header(message.raw, message.header, section.header_fields,
                                      section.text == Section::Text::HeaderFields);
             case Section::Text::Mime:
                 return std::nullopt;  // the grammar allows MIME only after part numbers
@@ -232,7 +265,7 @@ std::optional<std::string> section_bytes(const FetchedMessage& message, const Se
         case Section::Text::Text:
             return wire_slice(message.raw, inner.body);
         default:
-            return filter_header(wire_slice(message.raw, inner.header), section.header_fields,
+            return filter_header(message.raw, inner.header, section.header_fields,
                                  section.text == Section::Text::HeaderFields);
     }
 }
@@ -402,7 +435,9 @@ std::string render_fetch(const FetchedMessage& message, std::span<const FetchIte
 void append_fetch(std::string& out, const FetchedMessage& message, std::span<const FetchItem> items,
                   std::span<const std::string> names, bool include_uid) {
     const store::MessageInfo& info = *message.info;
-    fmt::format_to(std::back_inserter(out), "* {} FETCH (", message.sequence_number);
+    out += "* ";
+    append_number(out, message.sequence_number);
+    out += " FETCH (";
     bool first = true;
     // Appends the item's name and a space; the caller appends the value.
     auto name = [&](std::string_view item_name) {
@@ -427,14 +462,14 @@ void append_fetch(std::string& out, const FetchedMessage& message, std::span<con
         [](const FetchItem& fetch_item) { return fetch_item.kind == FetchItem::Kind::Uid; });
     if (include_uid && !uid_requested) {
         name("UID");
-        fmt::format_to(std::back_inserter(out), "{}", info.uid);
+        append_number(out, info.uid);
     }
     for (size_t index = 0; index < items.size(); ++index) {
         const FetchItem& fetch_item = items[index];
         switch (fetch_item.kind) {
             case FetchItem::Kind::Uid:
                 name("UID");
-                fmt::format_to(std::back_inserter(out), "{}", info.uid);
+                append_number(out, info.uid);
                 break;
             case FetchItem::Kind::Flags:
                 name("FLAGS");
@@ -448,7 +483,7 @@ void append_fetch(std::string& out, const FetchedMessage& message, std::span<con
                 break;
             case FetchItem::Kind::Rfc822Size:
                 name("RFC822.SIZE");
-                fmt::format_to(std::back_inserter(out), "{}", info.wire_size);
+                append_number(out, info.wire_size);
                 break;
             case FetchItem::Kind::ModSeq:
                 item("MODSEQ", fmt::format("({})", info.modseq));

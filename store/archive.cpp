@@ -205,7 +205,7 @@ public:
         if (!transaction) {
             return fail(transaction.error());
         }
-        BlobDecompressor decompressor;
+        BlobDecompressor& decompressor = connection.decompressor();
         std::string bytes;
         auto read = [&](const sqlite::Statement& row) {
             switch (part) {
@@ -360,21 +360,31 @@ private:
     // among them.
     template <typename Use>
     Status<std::string> with_content(std::string_view content_hash, ContentPart part, Use&& use) {
+        auto lease = pool_.acquire();
+        if (!lease) {
+            return fail(lease.error());
+        }
+        if (!*lease) {
+            return fail(fmt::format("no message {}", content_hash));
+        }
+        IndexConnection& connection = ***lease;
+        auto query = connection.statement(kContentSql);
+        if (!query) {
+            return fail(query.error());
+        }
         bool found = false;
         std::optional<std::string> broken;
-        BlobDecompressor decompressor;
         std::string bytes;
-        auto done = with_statement(kContentSql, [&](sqlite::Statement& query) {
-            query.bind(1, content_hash);
-            return for_each_row(query, [&](const sqlite::Statement& row) {
-                found = true;
-                auto parts = read_content_parts(row, 0, part, decompressor, dictionaries_, bytes);
-                if (!parts) {
-                    broken = fmt::format("stored message {}: {}", content_hash, parts.error());
-                    return;
-                }
-                use(*parts, row);
-            });
+        (*query)->bind(1, content_hash);
+        auto done = for_each_row(**query, [&](const sqlite::Statement& row) {
+            found = true;
+            auto parts =
+                read_content_parts(row, 0, part, connection.decompressor(), dictionaries_, bytes);
+            if (!parts) {
+                broken = fmt::format("stored message {}: {}", content_hash, parts.error());
+                return;
+            }
+            use(*parts, row);
         });
         if (!done) {
             return done;

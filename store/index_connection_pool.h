@@ -14,15 +14,18 @@
 
 #include "common/result.h"
 #include "common/sqlite.h"
+#include "store/blob_codec.h"
 
 namespace vellum::store {
 
-// A read connection with its prepared statements, kept for reuse.
+// A read connection with its prepared statements and a zstd decompression
+// context, kept for reuse: a context is some 100 KB to set up.
 class IndexConnection {
 public:
     explicit IndexConnection(sqlite::ConnectionPtr db) : db_(std::move(db)) {}
 
     sqlite3* db() const { return db_.get(); }
+    BlobDecompressor& decompressor() { return decompressor_; }
     // The statement for `sql`, prepared on first use. `sql` must be a string
     // literal: it is cached by address.
     Result<sqlite::Statement*, std::string> statement(const char* sql);
@@ -30,6 +33,7 @@ public:
 private:
     sqlite::ConnectionPtr db_;
     std::map<const char*, sqlite::Statement> statements_;
+    BlobDecompressor decompressor_;
 };
 
 // Steps `statement` to its end, calling on_row(statement) for each row, then

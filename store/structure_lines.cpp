@@ -23,10 +23,16 @@ size_t line_end_crs(std::string_view data, size_t lf, size_t floor) {
 
 std::string wire_bytes(std::string_view raw, uint64_t begin, uint64_t end) {
     std::string out;
+    append_wire_bytes(out, raw, begin, end);
+    return out;
+}
+
+void append_wire_bytes(std::string& out, std::string_view raw, uint64_t begin, uint64_t end) {
     if (begin >= end || end > raw.size()) {
-        return out;
+        return;
     }
-    out.reserve(static_cast<size_t>(end - begin) + static_cast<size_t>(end - begin) / 16);
+    out.reserve(out.size() + static_cast<size_t>(end - begin) +
+                static_cast<size_t>(end - begin) / 16);
     // Line by line: only the bytes next to an LF, and the message's last
     // byte, can differ from the stored ones; the rest is copied as it is.
     const char* data = raw.data();
@@ -58,7 +64,6 @@ std::string wire_bytes(std::string_view raw, uint64_t begin, uint64_t end) {
         out += '\n';
         pos = lf + 1;
     }
-    return out;
 }
 
 LineIndex::LineIndex(std::string_view raw) {

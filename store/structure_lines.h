@@ -25,8 +25,12 @@ namespace vellum::store {
 // (Dovecot's stored form has one CR less; the rest is CR LF).
 size_t line_end_crs(std::string_view data, size_t lf, size_t floor = 0);
 
-// The bytes of raw[begin, end) as served (see above).
+// The bytes of raw[begin, end) as served (see above). Byte by byte, with
+// raw's bytes around for context: the pieces of a range convert to the
+// pieces of its conversion.
 std::string wire_bytes(std::string_view raw, uint64_t begin, uint64_t end);
+// The same, appended to `out`.
+void append_wire_bytes(std::string& out, std::string_view raw, uint64_t begin, uint64_t end);
 
 class LineIndex {
 public:

@@ -157,7 +157,7 @@ private:
         const bool in_text = source == TextSource::WholeText || source == TextSource::BodyText ||
                              source == TextSource::HeaderText;
         auto parts = read_content_parts(row, 0, in_text ? ContentPart::Text : ContentPart::Fields,
-                                        decompressor_, dictionaries_, bytes_);
+                                        connection_.decompressor(), dictionaries_, bytes_);
         if (!parts) {
             return fail(parts.error());
         }
@@ -182,7 +182,6 @@ private:
     IndexConnection& connection_;
     DictionaryCache& dictionaries_;
     std::span<const int64_t> contents_;
-    BlobDecompressor decompressor_;
     std::string bytes_;
 };
 
