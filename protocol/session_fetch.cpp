@@ -70,10 +70,13 @@ struct FetchJob {
 namespace {
 
 constexpr size_t kBatchMessages = 256;
-constexpr size_t kBatchBytes = 1024 * 1024;
-// Two: these machines have two cores, and the loop thread sends meanwhile.
-constexpr size_t kSegmentsAhead = 2;
-// What a message's head adds to the output, for planning segments only.
+constexpr size_t kBatchBytes = 512 * 1024;
+// Four, on these two cores: segments finish out of order, and one that
+// waits to be sent behind another holds its worker idle. With two, the
+// header sync ran 20 to 30 % slower (docs/benchmarks.md). Four of
+// kBatchBytes hold what two of 1 MiB did.
+constexpr size_t kSegmentsAhead = 4;
+// What a message's header adds to the output, for planning segments only.
 constexpr uint64_t kHeadEstimate = 2048;
 
 // The rendering of one message, into `out`; false to stop the batch.

@@ -150,10 +150,25 @@ unsigned long long frames_content_size(std::string_view frames) {
 
 }  // namespace
 
+Result<DictionaryCache::Dictionary, std::string> BlobDecompressor::dictionary_of(
+    std::string_view frame, DictionaryCache* dictionaries) {
+    const unsigned id = ZSTD_getDictID_fromFrame(frame.data(), frame.size());
+    if (id != 0 && id == last_id_ && dictionaries == last_cache_) {
+        return last_dictionary_;  // no lock: most frames of an archive name the same one
+    }
+    auto found = frame_dictionary(frame, dictionaries);
+    if (found && *found) {
+        last_cache_ = dictionaries;
+        last_id_ = id;
+        last_dictionary_ = *found;
+    }
+    return found;
+}
+
 Status<std::string> BlobDecompressor::decompress_into(std::string_view frame,
                                                       DictionaryCache* dictionaries,
                                                       std::span<char> out) {
-    auto dictionary = frame_dictionary(frame, dictionaries);
+    auto dictionary = dictionary_of(frame, dictionaries);
     if (!dictionary) {
         return fail(dictionary.error());
     }
@@ -196,7 +211,7 @@ Result<std::string, std::string> BlobDecompressor::decompress(std::string_view f
 Status<std::string> BlobDecompressor::decompress_prefix_into(std::string_view frames,
                                                              DictionaryCache* dictionaries,
                                                              std::span<char> out) {
-    auto dictionary = frame_dictionary(frames, dictionaries);
+    auto dictionary = dictionary_of(frames, dictionaries);
     if (!dictionary) {
         return fail(dictionary.error());
     }

@@ -94,6 +94,8 @@ private:
     std::map<uint32_t, Dictionary> loaded_;  // guarded by mutex_
 };
 
+// Remembers the last dictionary it used, by cache and ID: it must not
+// outlive the caches it is given.
 class BlobDecompressor {
 public:
     BlobDecompressor();
@@ -118,10 +120,17 @@ public:
     static constexpr uint64_t kDefaultLimit = uint64_t{1} << 32;
 
 private:
+    // The dictionary `frame` names (null if none).
+    Result<DictionaryCache::Dictionary, std::string> dictionary_of(std::string_view frame,
+                                                                   DictionaryCache* dictionaries);
+
     struct Free {
         void operator()(ZSTD_DCtx* context) const { ZSTD_freeDCtx(context); }
     };
     std::unique_ptr<ZSTD_DCtx, Free> context_;
+    DictionaryCache* last_cache_ = nullptr;
+    unsigned last_id_ = 0;
+    DictionaryCache::Dictionary last_dictionary_;
 };
 
 // One of the frames end to end in a blob, with the size it decodes to.

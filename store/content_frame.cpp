@@ -34,54 +34,56 @@ Result<ContentParts, std::string> read_three_frames(
     const bool index_parts =
         wants(parts, ContentPart::Structure) || wants(parts, ContentPart::Fields);
     bool message = wants(parts, ContentPart::Message);
-    // wire_bytes() looks at the byte after a CR: past a header that ends in
-    // one, the message is read on; there is room for it.
-    const uint64_t needed = index_parts       ? sizes.total()
-                            : text            ? sizes.raw + sizes.text
-                            : message || head ? sizes.raw
-                                              : 0;
-    bytes.resize(needed);
-    const std::span<char> out(bytes);
-    const std::string_view all(bytes);
+    // Decodes `size` bytes of `frame` at `offset` of `bytes`, which grows
+    // as needed (only as far: zero-filling the rest would cost time).
     auto decode = [&](const FrameView& frame, uint64_t offset, uint64_t size) {
-        const std::span<char> target = out.subspan(offset, size);
+        if (bytes.size() < offset + size) {
+            bytes.resize(offset + size);
+        }
+        const std::span<char> target = std::span<char>(bytes).subspan(offset, size);
         return size == frame.size
                    ? decompressor.decompress_into(frame.frame, &dictionaries, target)
                    : decompressor.decompress_prefix_into(frame.frame, &dictionaries, target);
     };
-    ContentParts result;
     const bool with_header = head || message;
     if (with_header) {
         if (auto done = decode(header, 0, header.size); !done) {
             return fail(done.error());
         }
-        result.message_head = all.substr(0, header.size);
-        result.header_size = header.size;
-        if (header.size == sizes.raw) {
-            result.message = result.message_head;
-        } else if (header.size > 0 && all[header.size - 1] == '\r') {
-            message = true;
-        }
+        // wire_bytes() looks at the byte after a CR: past a header that
+        // ends in one, the message is read on.
+        message = message ||
+                  (header.size < sizes.raw && header.size > 0 && bytes[header.size - 1] == '\r');
     }
+    const bool whole_message = with_header && (message || header.size == sizes.raw);
     if ((message && header.size < sizes.raw) || text) {
         const uint64_t size = text ? rest.size : sizes.raw - header.size;
         if (auto done = decode(rest, header.size, size); !done) {
             return fail(done.error());
         }
-        if (with_header) {
-            result.message = result.message_head = all.substr(0, sizes.raw);
-        }
-        if (text) {
-            result.text = all.substr(sizes.raw, sizes.text);
-        }
     }
+    const uint64_t index_offset = sizes.raw + sizes.text;
     if (index_parts) {
-        const uint64_t offset = sizes.raw + sizes.text;
-        if (auto done = decode(index, offset, index.size); !done) {
+        if (auto done = decode(index, index_offset, index.size); !done) {
             return fail(done.error());
         }
-        result.structure = all.substr(offset, sizes.structure);
-        result.fields = all.substr(offset + sizes.structure, sizes.fields);
+    }
+    // The views last: `bytes` no longer moves.
+    const std::string_view all(bytes);
+    ContentParts result;
+    if (with_header) {
+        result.header_size = header.size;
+        result.message_head = all.substr(0, whole_message ? sizes.raw : header.size);
+        if (whole_message) {
+            result.message = result.message_head;
+        }
+    }
+    if (text) {
+        result.text = all.substr(sizes.raw, sizes.text);
+    }
+    if (index_parts) {
+        result.structure = all.substr(index_offset, sizes.structure);
+        result.fields = all.substr(index_offset + sizes.structure, sizes.fields);
     }
     return result;
 }
