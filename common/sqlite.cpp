@@ -51,6 +51,47 @@ Status<std::string> execute(sqlite3* db, const char* sql) {
     return Done{};
 }
 
+Result<BlobReader, std::string> BlobReader::open(sqlite3* db, const char* table, const char* column,
+                                                 int64_t row) {
+    sqlite3_blob* blob = nullptr;
+    if (sqlite3_blob_open(db, "main", table, column, row, 0, &blob) != SQLITE_OK) {
+        std::string error =
+            error_message(db, fmt::format("reading {}.{} of row {}", table, column, row));
+        sqlite3_blob_close(blob);  // a no-op on null
+        return fail(std::move(error));
+    }
+    return BlobReader(db, blob);
+}
+
+BlobReader::~BlobReader() {
+    if (blob_ != nullptr) {
+        sqlite3_blob_close(blob_);
+    }
+}
+
+Status<std::string> BlobReader::move_to(int64_t row) {
+    if (sqlite3_blob_reopen(blob_, row) != SQLITE_OK) {
+        return fail(error_message(db_, fmt::format("reading row {}", row)));
+    }
+    return Done{};
+}
+
+size_t BlobReader::size() const {
+    return static_cast<size_t>(sqlite3_blob_bytes(blob_));
+}
+
+Status<std::string> BlobReader::read(std::span<char> out, size_t offset) const {
+    if (offset > size() || out.size() > size() - offset) {
+        return fail(
+            fmt::format("reading {} bytes at {} of a {}-byte value", out.size(), offset, size()));
+    }
+    if (sqlite3_blob_read(blob_, out.data(), static_cast<int>(out.size()),
+                          static_cast<int>(offset)) != SQLITE_OK) {
+        return fail(error_message(db_, "reading a stored value"));
+    }
+    return Done{};
+}
+
 Result<Statement, std::string> Statement::prepare(sqlite3* db, std::string_view sql) {
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,

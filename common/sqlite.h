@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -82,6 +83,31 @@ private:
 
     sqlite3* db_;
     StatementPtr statement_;
+};
+
+// A BLOB value read piece by piece (sqlite3_blob_*), without copying the
+// rest of it; closed when destroyed. Valid inside the read transaction it
+// was opened in.
+class BlobReader {
+public:
+    // Opens `column` of row `row` of `table` (in "main") for reading.
+    static Result<BlobReader, std::string> open(sqlite3* db, const char* table, const char* column,
+                                                int64_t row);
+    BlobReader(BlobReader&& other) noexcept
+        : db_(other.db_), blob_(std::exchange(other.blob_, nullptr)) {}
+    BlobReader& operator=(BlobReader&&) = delete;
+    ~BlobReader();
+
+    // The same column of another row of the same table.
+    Status<std::string> move_to(int64_t row);
+    size_t size() const;
+    // out.size() bytes from `offset`; fails past the end.
+    Status<std::string> read(std::span<char> out, size_t offset) const;
+
+private:
+    BlobReader(sqlite3* db, sqlite3_blob* blob) : db_(db), blob_(blob) {}
+    sqlite3* db_;
+    sqlite3_blob* blob_;
 };
 
 // Prepares each of `sql`, in order.

@@ -10,6 +10,7 @@
 
 #include "store/blob_codec.h"
 #include "store/content_frame.h"
+#include "store/header_reader.h"
 #include "store/index_connection_pool.h"
 #include "store/index_fields.h"
 #include "store/index_schema.h"
@@ -222,7 +223,26 @@ public:
                                       decompressor, dictionaries_, bytes);
         };
         std::optional<MimePart> structure;
+        std::optional<HeaderReader> headers;
+        if (part == StoredPart::Header) {
+            headers.emplace(connection, dictionaries_);
+        }
         for (const int64_t id : content_ids) {
+            if (headers) {
+                auto header = headers->read(id);
+                if (!header) {
+                    return fail(header.error());
+                }
+                if (*header) {
+                    StoredContent content;
+                    content.message = **header;
+                    content.header.raw_length = content.message.size();
+                    if (!use(content)) {
+                        break;
+                    }
+                    continue;
+                }
+            }
             sqlite::Statement& row = **query;
             row.bind(1, id);
             auto stepped = row.step();

@@ -15,6 +15,7 @@
 #include "store/index_writer.h"
 #include "store/instance_verify.h"
 #include "store/mbox_reader.h"
+#include "store/message_analysis.h"
 #include "store/search_text.h"
 #include "store/text_search.h"
 #include "tests/store/import_test_support.h"
@@ -299,6 +300,20 @@ TEST_CASE("text search: an archive the schema 4 release wrote is migrated and re
         contents.push_back((*messages)[i].content_id);
     }
     CHECK((*messages)[0].sent_date == 1578304800);
+    // FETCH's batch reads serve the old frames too, headers included.
+    for (const StoredPart part : {StoredPart::Header, StoredPart::Head, StoredPart::Message}) {
+        size_t index = 0;
+        REQUIRE(archive.read_contents(contents, part, [&](const StoredContent& content) {
+            const std::string raw =
+                testing::read_file(data / "schema4" / (std::to_string(++index) + ".eml"));
+            const MimePart root = analyze_message(raw).root;
+            CHECK(content.header.raw_length == root.header.raw_length);
+            CHECK(std::string_view(raw).starts_with(content.message));
+            CHECK(content.message.size() >= root.header.raw_length);
+            return true;
+        }));
+        CHECK(index == messages->size());
+    }
     {
         auto db = sqlite::open_read_only(index_file(instance), 1000);
         REQUIRE(db);
