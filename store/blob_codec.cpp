@@ -69,16 +69,31 @@ std::string BlobCompressor::compress(std::string_view bytes,
     return frame;
 }
 
-std::string BlobCompressor::compress_frames(std::string_view bytes, std::span<const size_t> starts,
-                                            const CompressionDictionary* dictionary) {
-    std::string frames;
-    size_t begin = 0;
-    for (const size_t start : starts) {
-        const size_t end = std::clamp(start, begin, bytes.size());
-        frames += compress(bytes.substr(begin, end - begin), dictionary);
-        begin = end;
+std::string BlobCompressor::compress_after(std::string_view bytes, std::string_view prefix) {
+    ZSTD_CCtx* context = context_.get();
+    ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters);
+    ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level_);
+    ZSTD_CCtx_refPrefix(context, prefix.data(), prefix.size());  // for this frame only
+    std::string frame(ZSTD_compressBound(bytes.size()), '\0');
+    const size_t size =
+        ZSTD_compress2(context, frame.data(), frame.size(), bytes.data(), bytes.size());
+    ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters);
+    if (ZSTD_isError(size)) {
+        std::abort();  // as in compress(): only allocation can fail
     }
-    frames += compress(bytes.substr(begin), dictionary);
+    frame.resize(size);
+    return frame;
+}
+
+std::string BlobCompressor::compress_three_frames(std::string_view bytes, size_t header_end,
+                                                  size_t index_start,
+                                                  const CompressionDictionary* dictionary) {
+    header_end = std::min(header_end, bytes.size());
+    index_start = std::clamp(index_start, header_end, bytes.size());
+    const std::string_view header = bytes.substr(0, header_end);
+    std::string frames = compress(header, dictionary);
+    frames += compress_after(bytes.substr(header_end, index_start - header_end), header);
+    frames += compress(bytes.substr(index_start), dictionary);
     return frames;
 }
 
@@ -167,14 +182,30 @@ Result<DictionaryCache::Dictionary, std::string> BlobDecompressor::dictionary_of
 
 Status<std::string> BlobDecompressor::decompress_into(std::string_view frame,
                                                       DictionaryCache* dictionaries,
-                                                      std::span<char> out) {
+                                                      std::span<char> out,
+                                                      std::string_view prefix) {
+    if (!prefix.empty()) {
+        ZSTD_DCtx* context = context_.get();
+        ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
+        ZSTD_DCtx_refPrefix(context, prefix.data(), prefix.size());  // for this frame only
+        const size_t written =
+            ZSTD_decompressDCtx(context, out.data(), out.size(), frame.data(), frame.size());
+        ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
+        if (ZSTD_isError(written)) {
+            return fail(fmt::format("corrupt zstd frame: {}", ZSTD_getErrorName(written)));
+        }
+        if (written != out.size()) {
+            return fail(fmt::format("zstd frame decoded to {} bytes, its header says {}", written,
+                                    out.size()));
+        }
+        return Done{};
+    }
     auto dictionary = dictionary_of(frame, dictionaries);
     if (!dictionary) {
         return fail(dictionary.error());
     }
     // A frame without a dictionary ID must be read without a dictionary:
-    // one would change its initial repeat offsets and tables. Frames end
-    // to end were all compressed alike, as compress_frames() writes them.
+    // one would change its initial repeat offsets and tables.
     const size_t written =
         *dictionary ? ZSTD_decompress_usingDDict(context_.get(), out.data(), out.size(),
                                                  frame.data(), frame.size(), dictionary->get())
@@ -210,7 +241,8 @@ Result<std::string, std::string> BlobDecompressor::decompress(std::string_view f
 
 Status<std::string> BlobDecompressor::decompress_prefix_into(std::string_view frames,
                                                              DictionaryCache* dictionaries,
-                                                             std::span<char> out) {
+                                                             std::span<char> out,
+                                                             std::string_view prefix) {
     auto dictionary = dictionary_of(frames, dictionaries);
     if (!dictionary) {
         return fail(dictionary.error());
@@ -221,7 +253,11 @@ Status<std::string> BlobDecompressor::decompress_prefix_into(std::string_view fr
     // on a context without one.
     ZSTD_DCtx* context = context_.get();
     ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
-    ZSTD_DCtx_refDDict(context, dictionary->get());
+    if (prefix.empty()) {
+        ZSTD_DCtx_refDDict(context, dictionary->get());
+    } else {
+        ZSTD_DCtx_refPrefix(context, prefix.data(), prefix.size());
+    }
     ZSTD_inBuffer in{frames.data(), frames.size(), 0};
     ZSTD_outBuffer output{out.data(), out.size(), 0};
     size_t status = 1;

@@ -35,36 +35,41 @@ Result<ContentParts, std::string> read_three_frames(
         wants(parts, ContentPart::Structure) || wants(parts, ContentPart::Fields);
     bool message = wants(parts, ContentPart::Message);
     // Decodes `size` bytes of `frame` at `offset` of `bytes`, which grows
-    // as needed (only as far: zero-filling the rest would cost time).
-    auto decode = [&](const FrameView& frame, uint64_t offset, uint64_t size) {
+    // as needed (only as far: zero-filling the rest would cost time). The
+    // second frame decodes after the header, as it was compressed
+    // (BlobCompressor::compress_three_frames).
+    auto decode = [&](const FrameView& frame, uint64_t offset, uint64_t size, bool after_header) {
         if (bytes.size() < offset + size) {
             bytes.resize(offset + size);
         }
         const std::span<char> target = std::span<char>(bytes).subspan(offset, size);
+        const std::string_view prefix =
+            after_header ? std::string_view(bytes).substr(0, header.size) : std::string_view();
         return size == frame.size
-                   ? decompressor.decompress_into(frame.frame, &dictionaries, target)
-                   : decompressor.decompress_prefix_into(frame.frame, &dictionaries, target);
+                   ? decompressor.decompress_into(frame.frame, &dictionaries, target, prefix)
+                   : decompressor.decompress_prefix_into(frame.frame, &dictionaries, target,
+                                                         prefix);
     };
-    const bool with_header = head || message;
+    const bool with_header = head || message || text;
     if (with_header) {
-        if (auto done = decode(header, 0, header.size); !done) {
+        if (auto done = decode(header, 0, header.size, false); !done) {
             return fail(done.error());
         }
         // wire_bytes() looks at the byte after a CR: past a header that
         // ends in one, the message is read on.
-        message = message ||
+        message = message || text ||
                   (header.size < sizes.raw && header.size > 0 && bytes[header.size - 1] == '\r');
     }
     const bool whole_message = with_header && (message || header.size == sizes.raw);
-    if ((message && header.size < sizes.raw) || text) {
+    if (message && (header.size < sizes.raw || text)) {
         const uint64_t size = text ? rest.size : sizes.raw - header.size;
-        if (auto done = decode(rest, header.size, size); !done) {
+        if (auto done = decode(rest, header.size, size, true); !done) {
             return fail(done.error());
         }
     }
     const uint64_t index_offset = sizes.raw + sizes.text;
     if (index_parts) {
-        if (auto done = decode(index, index_offset, index.size); !done) {
+        if (auto done = decode(index, index_offset, index.size, false); !done) {
             return fail(done.error());
         }
     }

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <thread>
 
@@ -114,9 +113,9 @@ struct ImportPipeline::Worker {
     void compress(PreparedMessage& message, const CompressionDictionary* dictionary) {
         if (message.content) {
             const PreparedContent& content = *message.content;
-            const std::array<size_t, 2> starts{content.header_size,
-                                               message.raw_size + content.text_size};
-            message.content->frame = compressor.compress_frames(content.frame, starts, dictionary);
+            message.content->frame =
+                compressor.compress_three_frames(content.frame, content.header_size,
+                                                 message.raw_size + content.text_size, dictionary);
         }
     }
 };

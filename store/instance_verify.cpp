@@ -4,6 +4,7 @@
 
 #include "common/sqlite.h"
 #include "store/blob_codec.h"
+#include "store/content_frame.h"
 #include "store/content_hash.h"
 #include "store/index_connection_pool.h"
 #include "store/index_fields.h"
@@ -28,9 +29,7 @@ Status<std::string> report_rows(sqlite3* db, const char* sql, std::vector<std::s
 
 Status<std::string> check_contents(sqlite3* db, VerifyReport& report) {
     auto query = sqlite::Statement::prepare(
-        db,
-        "SELECT id, hash, data, raw_size, text_size, structure_size, fields_size, frame_layout "
-        "FROM contents ORDER BY id");
+        db, "SELECT id, hash, " VELLUM_CONTENT_FRAME_COLUMNS " FROM contents ORDER BY id");
     if (!query) {
         return fail(query.error());
     }
@@ -41,14 +40,11 @@ Status<std::string> check_contents(sqlite3* db, VerifyReport& report) {
     return for_each_row(*query, [&](const sqlite::Statement& row) {
         report.contents_checked += 1;
         const std::string hash(row.text(1));
-        auto decompressed = decompressor.decompress(row.blob(2), &dictionaries);
-        if (!decompressed) {
-            report.problems.push_back(fmt::format("content {}: {}", hash, decompressed.error()));
-            return;
-        }
-        const auto size = [&](int column) { return static_cast<uint64_t>(row.integer(column)); };
-        auto parts = split_content(*decompressed, {size(3), size(4), size(5), size(6),
-                                                   static_cast<FrameLayout>(row.integer(7))});
+        std::string bytes;
+        auto parts = read_content_parts(
+            row, 2,
+            {ContentPart::Message, ContentPart::Text, ContentPart::Structure, ContentPart::Fields},
+            decompressor, dictionaries, bytes);
         if (!parts) {
             report.problems.push_back(fmt::format("content {}: {}", hash, parts.error()));
             return;

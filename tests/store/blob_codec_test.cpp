@@ -78,7 +78,7 @@ TEST_CASE("blob codec: the parts of a frame's first bytes, in either layout") {
     CHECK(old->fields == fields);
 }
 
-TEST_CASE("blob codec: frames end to end, each readable alone") {
+TEST_CASE("blob codec: three frames end to end, the second after the first") {
     BlobCompressor compressor;
     BlobDecompressor decompressor;
     std::string message(300'000, 'm');
@@ -88,8 +88,8 @@ TEST_CASE("blob codec: frames end to end, each readable alone") {
     const std::string text(200'000, 't'), index = "structure and fields";
     const size_t header = 1000;
     const std::string all = message + text + index;
-    const std::array<size_t, 2> starts{header, message.size() + text.size()};
-    const std::string blob = compressor.compress_frames(all, starts);
+    const std::string blob =
+        compressor.compress_three_frames(all, header, message.size() + text.size());
 
     std::array<FrameView, 3> frames;
     REQUIRE(split_frames(blob, frames));
@@ -102,36 +102,30 @@ TEST_CASE("blob codec: frames end to end, each readable alone") {
     std::string last(index.size(), '\0');
     REQUIRE(decompressor.decompress_into(frames[2].frame, nullptr, last));
     CHECK(last == index);
-    // A frame's first bytes: the message's rest, not the text.
+    // The second decodes only after the first: whole, or its first bytes.
+    std::string middle(frames[1].size, '\0');
+    REQUIRE(decompressor.decompress_into(frames[1].frame, nullptr, middle, first));
+    CHECK(middle == message.substr(header) + text);
     std::string rest(message.size() - header, '\0');
-    REQUIRE(decompressor.decompress_prefix_into(frames[1].frame, nullptr, rest));
+    REQUIRE(decompressor.decompress_prefix_into(frames[1].frame, nullptr, rest, first));
     CHECK(rest == message.substr(header));
+    std::string other_prefix(header, 'x');
+    std::string garbled(frames[1].size, '\0');
+    const auto without =
+        decompressor.decompress_into(frames[1].frame, nullptr, garbled, other_prefix);
+    CHECK((!without || garbled != middle));
+    // The context is usable for dictionary frames after a prefix.
+    REQUIRE(decompressor.decompress_into(frames[0].frame, nullptr, first));
     // Into a buffer of another size than the frame's: refused.
     std::string wrong(header + 1, '\0');
     CHECK_FALSE(decompressor.decompress_into(frames[0].frame, nullptr, wrong));
-    // All of them end to end, and prefixes across frames.
-    auto whole = decompressor.decompress(blob);
-    REQUIRE(whole);
-    CHECK(*whole == all);
-    auto prefix = decompressor.decompress_prefix(blob, nullptr, all.size(), header + 10);
-    REQUIRE(prefix);
-    CHECK(*prefix == all.substr(0, header + 10));
     // Another number of frames than asked for, a truncated one, or none.
     std::array<FrameView, 2> two;
     CHECK_FALSE(split_frames(blob, two));
     std::array<FrameView, 4> four;
     CHECK_FALSE(split_frames(blob, four));
     CHECK_FALSE(split_frames(blob.substr(0, blob.size() - 10), frames));
-    CHECK_FALSE(decompressor.decompress(blob.substr(0, blob.size() - 10)));
     CHECK_FALSE(decompressor.decompress(""));
-    // ThreeFrames keeps MessageFirst's order of the parts.
-    const ContentSizes sizes{message.size(), text.size(), 9, index.size() - 9,
-                             FrameLayout::ThreeFrames};
-    auto parts = split_content(*whole, sizes);
-    REQUIRE(parts);
-    CHECK(parts->message == message);
-    CHECK(parts->text == text);
-    CHECK(parts->structure == "structure");
 }
 
 }  // namespace

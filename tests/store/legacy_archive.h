@@ -16,6 +16,7 @@
 
 #include "common/sqlite.h"
 #include "store/blob_codec.h"
+#include "store/content_frame.h"
 #include "store/index_schema.h"
 
 namespace vellum::store::testing {
@@ -42,13 +43,11 @@ inline void rewrite_as_schema4(const std::filesystem::path& instance) {
         BlobCompressor compressor;
         while (*query->step()) {
             const std::string_view frame = query->blob(1);
-            auto bytes = decompressor.decompress(frame, &dictionaries);
-            REQUIRE(bytes);
-            const auto size = [&](int column) {
-                return static_cast<uint64_t>(query->integer(column));
-            };
-            auto parts = split_content(*bytes, {size(2), size(3), size(4), size(5),
-                                                static_cast<FrameLayout>(query->integer(6))});
+            std::string bytes;
+            auto parts = read_content_parts(*query, 1,
+                                            {ContentPart::Message, ContentPart::Text,
+                                             ContentPart::Structure, ContentPart::Fields},
+                                            decompressor, dictionaries, bytes);
             REQUIRE(parts);
             std::string old_order(parts->message);
             old_order.append(parts->text).append(parts->structure).append(parts->fields);
