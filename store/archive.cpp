@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <mutex>
 #include <utility>
 
@@ -46,6 +47,7 @@ constexpr const char* kContentSql = "SELECT " VELLUM_CONTENT_FRAME_COLUMNS
                                     ", sent_date, sent_zone_minutes FROM contents WHERE hash = ?";
 constexpr const char* kContentByIdSql =
     "SELECT " VELLUM_CONTENT_FRAME_COLUMNS " FROM contents WHERE id = ?";
+constexpr const char* kLayoutHistorySql = "SELECT contents_before_schema_6 FROM layout_history";
 constexpr const char* kBeginSql = "BEGIN";
 constexpr const char* kCommitSql = "COMMIT";
 constexpr const char* kDictionarySql = "SELECT data FROM dictionaries WHERE dict_id = ?";
@@ -225,7 +227,13 @@ public:
         std::optional<MimePart> structure;
         std::optional<HeaderReader> headers;
         if (part == StoredPart::Header) {
-            headers.emplace(connection, dictionaries_);
+            auto all_header_first = only_header_first_layout(connection);
+            if (!all_header_first) {
+                return fail(all_header_first.error());
+            }
+            if (*all_header_first) {
+                headers.emplace(connection, dictionaries_);
+            }
         }
         for (const int64_t id : content_ids) {
             if (headers) {
@@ -376,6 +384,26 @@ private:
         return out;
     }
 
+    // Whether every content has FrameLayout::HeaderFirst: none was written
+    // before schema 6 (layout_history), which never changes once known.
+    Result<bool, std::string> only_header_first_layout(IndexConnection& connection) {
+        if (const int known = header_first_only_.load(); known >= 0) {
+            return known == 1;
+        }
+        auto query = connection.statement(kLayoutHistorySql);
+        if (!query) {
+            return fail(query.error());
+        }
+        bool none_before = false;
+        auto done = for_each_row(
+            **query, [&](const sqlite::Statement& row) { none_before = row.integer(0) == 0; });
+        if (!done) {
+            return fail(done.error());
+        }
+        header_first_only_.store(none_before ? 1 : 0);
+        return none_before;
+    }
+
     // Calls use(parts, row) with the content's decompressed parts, `part`
     // among them.
     template <typename Use>
@@ -443,6 +471,7 @@ private:
     sqlite::ConnectionPtr stamp_connection_;  // guarded by stamp_mutex_
     DictionaryCache dictionaries_;
     TextSearch text_search_{pool_, dictionaries_};
+    std::atomic<int> header_first_only_{-1};  // unknown, no, yes
 };
 
 }  // namespace

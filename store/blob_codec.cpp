@@ -1,5 +1,10 @@
 #include "store/blob_codec.h"
 
+// decompress_blocks() uses zstd's buffer-less decoding, part of its
+// advanced API, which Debian's libzstd exports (tests/store cover it).
+#define ZSTD_STATIC_LINKING_ONLY
+#include <zstd.h>
+
 #include <fmt/format.h>
 #include <zdict.h>
 
@@ -69,32 +74,41 @@ std::string BlobCompressor::compress(std::string_view bytes,
     return frame;
 }
 
-std::string BlobCompressor::compress_after(std::string_view bytes, std::string_view prefix) {
+std::string BlobCompressor::compress_pieces(std::span<const std::string_view> pieces,
+                                            const CompressionDictionary* dictionary) {
     ZSTD_CCtx* context = context_.get();
     ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters);
-    ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level_);
-    ZSTD_CCtx_refPrefix(context, prefix.data(), prefix.size());  // for this frame only
-    std::string frame(ZSTD_compressBound(bytes.size()), '\0');
-    const size_t size =
-        ZSTD_compress2(context, frame.data(), frame.size(), bytes.data(), bytes.size());
-    ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters);
-    if (ZSTD_isError(size)) {
-        std::abort();  // as in compress(): only allocation can fail
+    if (dictionary != nullptr) {
+        ZSTD_CCtx_refCDict(context, dictionary->get());  // its level, and its ID in the frame
+    } else {
+        ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level_);
     }
-    frame.resize(size);
+    size_t total = 0;
+    for (const std::string_view piece : pieces) {
+        total += piece.size();
+    }
+    // The size in the frame's header, as compress() writes it.
+    ZSTD_CCtx_setPledgedSrcSize(context, total);
+    std::string frame(ZSTD_compressBound(total) + 3 * pieces.size() + 32, '\0');
+    ZSTD_outBuffer out{frame.data(), frame.size(), 0};
+    for (size_t index = 0; index < pieces.size() || pieces.empty(); ++index) {
+        const std::string_view piece = pieces.empty() ? std::string_view() : pieces[index];
+        const bool last = pieces.empty() || index + 1 == pieces.size();
+        ZSTD_inBuffer in{piece.data(), piece.size(), 0};
+        size_t remaining = 0;
+        do {
+            remaining = ZSTD_compressStream2(context, &out, &in, last ? ZSTD_e_end : ZSTD_e_flush);
+            if (ZSTD_isError(remaining)) {
+                std::abort();  // as in compress(): the output has room, so only allocation fails
+            }
+        } while (remaining != 0 || in.pos < in.size);
+        if (last) {
+            break;
+        }
+    }
+    ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters);
+    frame.resize(out.pos);
     return frame;
-}
-
-std::string BlobCompressor::compress_three_frames(std::string_view bytes, size_t header_end,
-                                                  size_t index_start,
-                                                  const CompressionDictionary* dictionary) {
-    header_end = std::min(header_end, bytes.size());
-    index_start = std::clamp(index_start, header_end, bytes.size());
-    const std::string_view header = bytes.substr(0, header_end);
-    std::string frames = compress(header, dictionary);
-    frames += compress_after(bytes.substr(header_end, index_start - header_end), header);
-    frames += compress(bytes.substr(index_start), dictionary);
-    return frames;
 }
 
 Result<DictionaryCache::Dictionary, std::string> DictionaryCache::find(uint32_t id) {
@@ -182,24 +196,7 @@ Result<DictionaryCache::Dictionary, std::string> BlobDecompressor::dictionary_of
 
 Status<std::string> BlobDecompressor::decompress_into(std::string_view frame,
                                                       DictionaryCache* dictionaries,
-                                                      std::span<char> out,
-                                                      std::string_view prefix) {
-    if (!prefix.empty()) {
-        ZSTD_DCtx* context = context_.get();
-        ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
-        ZSTD_DCtx_refPrefix(context, prefix.data(), prefix.size());  // for this frame only
-        const size_t written =
-            ZSTD_decompressDCtx(context, out.data(), out.size(), frame.data(), frame.size());
-        ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
-        if (ZSTD_isError(written)) {
-            return fail(fmt::format("corrupt zstd frame: {}", ZSTD_getErrorName(written)));
-        }
-        if (written != out.size()) {
-            return fail(fmt::format("zstd frame decoded to {} bytes, its header says {}", written,
-                                    out.size()));
-        }
-        return Done{};
-    }
+                                                      std::span<char> out) {
     auto dictionary = dictionary_of(frame, dictionaries);
     if (!dictionary) {
         return fail(dictionary.error());
@@ -241,8 +238,7 @@ Result<std::string, std::string> BlobDecompressor::decompress(std::string_view f
 
 Status<std::string> BlobDecompressor::decompress_prefix_into(std::string_view frames,
                                                              DictionaryCache* dictionaries,
-                                                             std::span<char> out,
-                                                             std::string_view prefix) {
+                                                             std::span<char> out) {
     auto dictionary = dictionary_of(frames, dictionaries);
     if (!dictionary) {
         return fail(dictionary.error());
@@ -253,11 +249,7 @@ Status<std::string> BlobDecompressor::decompress_prefix_into(std::string_view fr
     // on a context without one.
     ZSTD_DCtx* context = context_.get();
     ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
-    if (prefix.empty()) {
-        ZSTD_DCtx_refDDict(context, dictionary->get());
-    } else {
-        ZSTD_DCtx_refPrefix(context, prefix.data(), prefix.size());
-    }
+    ZSTD_DCtx_refDDict(context, dictionary->get());
     ZSTD_inBuffer in{frames.data(), frames.size(), 0};
     ZSTD_outBuffer output{out.data(), out.size(), 0};
     size_t status = 1;
@@ -296,21 +288,45 @@ Result<std::string, std::string> BlobDecompressor::decompress_prefix(std::string
     return bytes;
 }
 
-Status<std::string> split_frames(std::string_view blob, std::span<FrameView> frames) {
-    for (FrameView& view : frames) {
-        const unsigned long long size = ZSTD_getFrameContentSize(blob.data(), blob.size());
-        const size_t length = ZSTD_findFrameCompressedSize(blob.data(), blob.size());
-        if (blob.empty() || size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
-            ZSTD_isError(length)) {
-            return fail(fmt::format("not {} zstd frames with recorded sizes", frames.size()));
+Result<size_t, std::string> BlobDecompressor::decompress_blocks(std::string_view frame,
+                                                                DictionaryCache* dictionaries,
+                                                                std::span<char> out,
+                                                                const Wanted& wanted) {
+    auto dictionary = dictionary_of(frame, dictionaries);
+    if (!dictionary) {
+        return fail(dictionary.error());
+    }
+    ZSTD_DCtx* context = context_.get();
+    const size_t begun = *dictionary ? ZSTD_decompressBegin_usingDDict(context, dictionary->get())
+                                     : ZSTD_decompressBegin(context);
+    if (ZSTD_isError(begun)) {
+        return fail(fmt::format("zstd: {}", ZSTD_getErrorName(begun)));
+    }
+    // Each step takes exactly the bytes zstd asks for: the frame header,
+    // then each block's header and body; the output stays contiguous, as
+    // later blocks refer back into it.
+    size_t produced = 0;
+    size_t target = wanted(std::string_view());
+    while (produced < target) {
+        const size_t needed = ZSTD_nextSrcSizeToDecompress(context);
+        if (needed == 0) {
+            return fail(std::string("zstd frame ended before the bytes asked for"));
         }
-        view = FrameView{blob.substr(0, length), size};
-        blob.remove_prefix(length);
+        if (needed > frame.size()) {
+            return fail(std::string("zstd frame is cut short"));
+        }
+        const size_t written = ZSTD_decompressContinue(context, out.data() + produced,
+                                                       out.size() - produced, frame.data(), needed);
+        if (ZSTD_isError(written)) {
+            return fail(fmt::format("corrupt zstd frame: {}", ZSTD_getErrorName(written)));
+        }
+        frame.remove_prefix(needed);
+        if (written > 0) {
+            produced += written;
+            target = wanted(std::string_view(out.data(), produced));
+        }
     }
-    if (!blob.empty()) {
-        return fail(fmt::format("more than {} zstd frames", frames.size()));
-    }
-    return Done{};
+    return produced;
 }
 
 namespace {
@@ -319,9 +335,10 @@ namespace {
 std::array<ContentPart, 4> frame_order(FrameLayout layout) {
     switch (layout) {
         case FrameLayout::MessageFirst:
-        case FrameLayout::ThreeFrames:
             return {ContentPart::Message, ContentPart::Text, ContentPart::Structure,
                     ContentPart::Fields};
+        case FrameLayout::HeaderFirst:
+            break;  // not a plain order of the parts: read_content_parts() reads it
         case FrameLayout::MessageLast:
             break;
     }
@@ -363,6 +380,9 @@ uint64_t ContentSizes::prefix_holding(ContentPart part) const {
 
 Result<ContentParts, std::string> split_content(std::string_view decompressed,
                                                 const ContentSizes& sizes) {
+    if (sizes.layout == FrameLayout::HeaderFirst) {
+        return fail(std::string("frame layout 2 is read by read_content_parts()"));
+    }
     if (sizes.total() != decompressed.size()) {
         return fail(fmt::format("stored frame holds {} bytes, its recorded parts {}",
                                 decompressed.size(), sizes.total()));
@@ -372,6 +392,9 @@ Result<ContentParts, std::string> split_content(std::string_view decompressed,
 
 Result<ContentParts, std::string> split_content_prefix(std::string_view prefix,
                                                        const ContentSizes& sizes) {
+    if (sizes.layout == FrameLayout::HeaderFirst) {
+        return fail(std::string("frame layout 2 is read by read_content_parts()"));
+    }
     if (prefix.size() > sizes.total()) {
         return fail(fmt::format("stored frame holds more than the {} bytes of its recorded parts",
                                 sizes.total()));

@@ -62,14 +62,12 @@ public:
     // With a dictionary the frame records its ID, and its level is the
     // dictionary's.
     std::string compress(std::string_view bytes, const CompressionDictionary* dictionary = nullptr);
-    // A frame that refers to `prefix`, the bytes before `bytes`, instead of
-    // a dictionary: it decodes only with the same prefix given.
-    std::string compress_after(std::string_view bytes, std::string_view prefix);
-    // FrameLayout::ThreeFrames of `bytes`, the parts end to end in
-    // MessageFirst's order: [0, header_end), [header_end, index_start)
-    // after the header as its prefix, and the rest.
-    std::string compress_three_frames(std::string_view bytes, size_t header_end, size_t index_start,
-                                      const CompressionDictionary* dictionary = nullptr);
+    // One frame of `pieces` end to end whose zstd blocks end where each
+    // piece does (ZSTD_e_flush), so that the pieces up to any of those ends
+    // decode without the rest (BlobDecompressor::decompress_blocks). Costs
+    // a block header and fresh tables at each end: 1 to 2 % on Enron.
+    std::string compress_pieces(std::span<const std::string_view> pieces,
+                                const CompressionDictionary* dictionary = nullptr);
 
 private:
     struct Free {
@@ -114,14 +112,23 @@ public:
     Result<std::string, std::string> decompress_prefix(std::string_view frames,
                                                        DictionaryCache* dictionaries,
                                                        uint64_t total, uint64_t prefix);
-    // One frame into `out`, which must be exactly as large as it decodes;
-    // `prefix`: what compress_after() was given.
+    // One frame into `out`, which must be exactly as large as it decodes.
     Status<std::string> decompress_into(std::string_view frame, DictionaryCache* dictionaries,
-                                        std::span<char> out, std::string_view prefix = {});
+                                        std::span<char> out);
     // The first out.size() bytes of frames end to end into `out`.
     Status<std::string> decompress_prefix_into(std::string_view frames,
-                                               DictionaryCache* dictionaries, std::span<char> out,
-                                               std::string_view prefix = {});
+                                               DictionaryCache* dictionaries, std::span<char> out);
+    // How many bytes to decode, given those decoded so far.
+    using Wanted = std::function<size_t(std::string_view decoded)>;
+    // Decodes the frame's blocks into `out` (as large as the whole frame
+    // decodes to) until at least wanted(decoded) bytes are out, block by
+    // block with zstd's buffer-less API: a block that a flush ended
+    // (compress_pieces) decodes without those after it, and without the
+    // streaming decoder's copies. Returns the bytes decoded; fails on a
+    // corrupt frame or one that ends too soon.
+    Result<size_t, std::string> decompress_blocks(std::string_view frame,
+                                                  DictionaryCache* dictionaries,
+                                                  std::span<char> out, const Wanted& wanted);
 
     static constexpr uint64_t kDefaultLimit = uint64_t{1} << 32;
 
@@ -139,15 +146,6 @@ private:
     DictionaryCache::Dictionary last_dictionary_;
 };
 
-// One of the frames end to end in a blob, with the size it decodes to.
-struct FrameView {
-    std::string_view frame;
-    uint64_t size = 0;
-};
-// Splits `blob` into exactly frames.size() frames; fails if it holds
-// another number, or one that does not record its size.
-Status<std::string> split_frames(std::string_view blob, std::span<FrameView> frames);
-
 // A content's stored frame, decompressed: the message, its decoded text,
 // encoded structure and search fields, end to end.
 struct ContentParts {
@@ -164,17 +162,15 @@ struct ContentParts {
 // The order of a frame's parts (contents.frame_layout). Schema 4 stored the
 // message first; schema 5 last, after the search fields, structure and
 // text, so that reading those decodes only the blocks that hold them: all
-// of a small message's one block, little of a large one. Since schema 6
-// the parts come in schema 4's order, in three zstd frames: the message's
-// header; the rest of the message and the text, compressed after the
-// header (which they repeat much of) rather than with the dictionary; the
-// structure and the search fields. FETCH of headers decodes the first
-// only, ENVELOPE and BODYSTRUCTURE the last, FETCH of messages no text,
-// SORT only the last. On Enron this stores 16 % more than one frame (the
-// frames lose each other's context), against 31 % for three frames with
-// the dictionary alone (docs/benchmarks.md). Read such a content with
-// read_content_parts(): decompress() cannot decode its second frame.
-enum class FrameLayout { MessageFirst = 0, MessageLast = 1, ThreeFrames = 2 };
+// of a small message's one block, little of a large one. Since schema 6,
+// HeaderFirst: the header's size (a varint), the message's header, the
+// structure, the search fields, the rest of the message, the text, in one
+// frame whose blocks end after the header and after the fields. FETCH of
+// headers decodes the first block only; ENVELOPE, BODYSTRUCTURE and SORT
+// the first two; FETCH of a message no text. Separate frames for those
+// parts stored 16 to 29 % more than one frame (each loses the others'
+// context); the block ends cost 1 to 2 % (docs/benchmarks.md).
+enum class FrameLayout { MessageFirst = 0, MessageLast = 1, HeaderFirst = 2 };
 
 // Head: the message's header (ContentParts::message_head).
 enum class ContentPart { Fields, Structure, Text, Message, Head };

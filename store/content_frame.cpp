@@ -3,92 +3,123 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
+#include <cstring>
+#include <optional>
+#include <tuple>
+#include <utility>
 
 #include "store/message_analysis.h"
 
 namespace vellum::store {
 namespace {
 
+// Beyond this, a frame's claimed size is not trusted enough to allocate
+// before the row's sizes are checked.
+constexpr uint64_t kLargestFrameToPlan = uint64_t{64} << 20;
+
 bool wants(std::initializer_list<ContentPart> parts, ContentPart part) {
     return std::find(parts.begin(), parts.end(), part) != parts.end();
 }
 
-// FrameLayout::ThreeFrames: each frame decoded only if a part asked for is
-// in it, into `bytes` laid out as [message][text][structure][fields].
-Result<ContentParts, std::string> read_three_frames(
-    std::string_view blob, const ContentSizes& sizes, std::initializer_list<ContentPart> parts,
+// The varint that starts a HeaderFirst frame, if `decoded` holds it whole:
+// the header's size and the varint's length.
+std::optional<std::pair<uint64_t, size_t>> header_size_in(std::string_view decoded) {
+    uint64_t value = 0;
+    for (size_t i = 0; i < decoded.size() && i < 10; ++i) {
+        const auto byte = static_cast<unsigned char>(decoded[i]);
+        value |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
+        if ((byte & 0x80) == 0) {
+            return std::make_pair(value, i + 1);
+        }
+    }
+    return std::nullopt;
+}
+
+// Makes `bytes` at least `size` long without shrinking it, so that a
+// buffer reused from message to message is zero-filled once only.
+std::span<char> room(std::string& bytes, size_t size) {
+    if (bytes.size() < size) {
+        bytes.resize(size);
+    }
+    return std::span<char>(bytes).first(size);
+}
+
+// FrameLayout::HeaderFirst: the frame's blocks decoded as far as the parts
+// asked for need, into `bytes` as [varint][header][structure][fields][rest]
+// [text] and then, for the message, [header][rest] copied together.
+Result<ContentParts, std::string> read_header_first(
+    std::string_view frame, const ContentSizes& sizes, std::initializer_list<ContentPart> parts,
     BlobDecompressor& decompressor, DictionaryCache& dictionaries, std::string& bytes) {
-    std::array<FrameView, 3> frames;
-    if (auto split = split_frames(blob, frames); !split) {
-        return fail(split.error());
+    const unsigned long long total = ZSTD_getFrameContentSize(frame.data(), frame.size());
+    if (total == ZSTD_CONTENTSIZE_ERROR || total == ZSTD_CONTENTSIZE_UNKNOWN ||
+        total < sizes.total() || total > sizes.total() + 10) {
+        return fail(fmt::format("zstd frame of {} bytes does not hold the parts recorded", total));
     }
-    const auto [header, rest, index] = frames;
-    if (header.size > sizes.raw || rest.size != sizes.raw - header.size + sizes.text ||
-        index.size != sizes.structure + sizes.fields) {
-        return fail(fmt::format("zstd frames of {}, {} and {} bytes do not hold the parts recorded",
-                                header.size, rest.size, index.size));
-    }
-    const bool head = wants(parts, ContentPart::Head);
     const bool text = wants(parts, ContentPart::Text);
+    bool message = wants(parts, ContentPart::Message);
     const bool index_parts =
         wants(parts, ContentPart::Structure) || wants(parts, ContentPart::Fields);
-    bool message = wants(parts, ContentPart::Message);
-    // Decodes `size` bytes of `frame` at `offset` of `bytes`, which grows
-    // as needed (only as far: zero-filling the rest would cost time). The
-    // second frame decodes after the header, as it was compressed
-    // (BlobCompressor::compress_three_frames).
-    auto decode = [&](const FrameView& frame, uint64_t offset, uint64_t size, bool after_header) {
-        if (bytes.size() < offset + size) {
-            bytes.resize(offset + size);
+    const size_t whole = static_cast<size_t>(total);
+    const std::span<char> out = room(bytes, whole);
+    uint64_t header = 0;
+    size_t start = 0;  // the varint's length: where the header starts
+    auto wanted = [&](std::string_view decoded) -> size_t {
+        const auto found = header_size_in(decoded);
+        if (!found) {
+            return decoded.size() + 1;  // the varint is not all out yet
         }
-        const std::span<char> target = std::span<char>(bytes).subspan(offset, size);
-        const std::string_view prefix =
-            after_header ? std::string_view(bytes).substr(0, header.size) : std::string_view();
-        return size == frame.size
-                   ? decompressor.decompress_into(frame.frame, &dictionaries, target, prefix)
-                   : decompressor.decompress_prefix_into(frame.frame, &dictionaries, target,
-                                                         prefix);
-    };
-    const bool with_header = head || message || text;
-    if (with_header) {
-        if (auto done = decode(header, 0, header.size, false); !done) {
-            return fail(done.error());
+        std::tie(header, start) = *found;
+        if (header > sizes.raw) {
+            return 0;  // corrupt; checked below
         }
         // wire_bytes() looks at the byte after a CR: past a header that
         // ends in one, the message is read on.
-        message = message || text ||
-                  (header.size < sizes.raw && header.size > 0 && bytes[header.size - 1] == '\r');
-    }
-    const bool whole_message = with_header && (message || header.size == sizes.raw);
-    if (message && (header.size < sizes.raw || text)) {
-        const uint64_t size = text ? rest.size : sizes.raw - header.size;
-        if (auto done = decode(rest, header.size, size, true); !done) {
-            return fail(done.error());
+        const size_t header_end = start + static_cast<size_t>(header);
+        if (!message && header > 0 && header < sizes.raw && decoded.size() >= header_end &&
+            decoded[header_end - 1] == '\r') {
+            message = true;
         }
+        const size_t index_end = header_end + sizes.structure + sizes.fields;
+        return text          ? whole
+               : message     ? index_end + static_cast<size_t>(sizes.raw - header)
+               : index_parts ? index_end
+                             : header_end;
+    };
+    auto decoded = decompressor.decompress_blocks(frame, &dictionaries, out.first(whole), wanted);
+    if (!decoded) {
+        return fail(decoded.error());
     }
-    const uint64_t index_offset = sizes.raw + sizes.text;
-    if (index_parts) {
-        if (auto done = decode(index, index_offset, index.size, false); !done) {
-            return fail(done.error());
-        }
+    if (header > sizes.raw || start + sizes.total() != whole) {
+        return fail(
+            fmt::format("zstd frame records a header of {} bytes, or parts that do not "
+                        "add up",
+                        header));
     }
-    // The views last: `bytes` no longer moves.
+    if (message && header < sizes.raw) {
+        room(bytes, whole + sizes.raw);  // the message is assembled after the frame
+    }
     const std::string_view all(bytes);
+    const size_t header_end = start + static_cast<size_t>(header);
+    const size_t index_end = header_end + sizes.structure + sizes.fields;
     ContentParts result;
-    if (with_header) {
-        result.header_size = header.size;
-        result.message_head = all.substr(0, whole_message ? sizes.raw : header.size);
-        if (whole_message) {
-            result.message = result.message_head;
-        }
+    result.header_size = header;
+    result.message_head = all.substr(start, static_cast<size_t>(header));
+    if (header == sizes.raw) {
+        result.message = result.message_head;
+    }
+    if (index_parts || message || text) {
+        result.structure = all.substr(header_end, sizes.structure);
+        result.fields = all.substr(header_end + sizes.structure, sizes.fields);
+    }
+    if (message && header < sizes.raw) {
+        char* assembled = bytes.data() + whole;
+        std::memcpy(assembled, bytes.data() + start, static_cast<size_t>(header));
+        std::memcpy(assembled + header, bytes.data() + index_end,
+                    static_cast<size_t>(sizes.raw - header));
+        result.message = result.message_head = all.substr(whole, sizes.raw);
     }
     if (text) {
-        result.text = all.substr(sizes.raw, sizes.text);
-    }
-    if (index_parts) {
-        result.structure = all.substr(index_offset, sizes.structure);
-        result.fields = all.substr(index_offset + sizes.structure, sizes.fields);
+        result.text = all.substr(index_end + static_cast<size_t>(sizes.raw - header), sizes.text);
     }
     return result;
 }
@@ -109,6 +140,46 @@ Result<ContentParts, std::string> with_header_size(Result<ContentParts, std::str
 
 }  // namespace
 
+Result<std::optional<std::string_view>, std::string> read_header_first_header(
+    std::string_view frame, BlobDecompressor& decompressor, DictionaryCache& dictionaries,
+    std::string& bytes) {
+    const unsigned long long total = ZSTD_getFrameContentSize(frame.data(), frame.size());
+    if (total == ZSTD_CONTENTSIZE_ERROR || total == ZSTD_CONTENTSIZE_UNKNOWN) {
+        return fail(std::string("not a zstd frame with a recorded size"));
+    }
+    if (total > kLargestFrameToPlan) {
+        return std::optional<std::string_view>();  // the row's query reads it, checked
+    }
+    const std::span<char> out = room(bytes, static_cast<size_t>(total));
+    std::optional<std::pair<uint64_t, size_t>> found;
+    auto wanted = [&](std::string_view decoded) -> size_t {
+        found = header_size_in(decoded);
+        return found ? std::min<uint64_t>(found->second + found->first, total) : decoded.size() + 1;
+    };
+    auto decoded = decompressor.decompress_blocks(frame, &dictionaries, out, wanted);
+    if (!decoded) {
+        return fail(decoded.error());
+    }
+    if (!found || found->second + found->first > total) {
+        return fail(std::string("zstd frame records no header size it can hold"));
+    }
+    const std::string_view header = std::string_view(bytes).substr(found->second, found->first);
+    if (!header.empty() && header.back() == '\r') {
+        return std::optional<std::string_view>();  // served by the byte after it
+    }
+    return std::optional<std::string_view>(header);
+}
+
+std::string header_size_varint(uint64_t size) {
+    std::string out;
+    while (size >= 0x80) {
+        out += static_cast<char>((size & 0x7f) | 0x80);
+        size >>= 7;
+    }
+    out += static_cast<char>(size);
+    return out;
+}
+
 Result<ContentParts, std::string> read_content_parts(const sqlite::Statement& row, int first,
                                                      std::initializer_list<ContentPart> parts,
                                                      BlobDecompressor& decompressor,
@@ -119,12 +190,12 @@ Result<ContentParts, std::string> read_content_parts(const sqlite::Statement& ro
     };
     const int64_t layout = row.integer(first + 5);
     if (layout < static_cast<int64_t>(FrameLayout::MessageFirst) ||
-        layout > static_cast<int64_t>(FrameLayout::ThreeFrames)) {
+        layout > static_cast<int64_t>(FrameLayout::HeaderFirst)) {
         return fail("unknown frame layout " + std::to_string(layout));
     }
     const ContentSizes sizes{size(1), size(2), size(3), size(4), static_cast<FrameLayout>(layout)};
-    if (sizes.layout == FrameLayout::ThreeFrames) {
-        return read_three_frames(row.blob(first), sizes, parts, decompressor, dictionaries, bytes);
+    if (sizes.layout == FrameLayout::HeaderFirst) {
+        return read_header_first(row.blob(first), sizes, parts, decompressor, dictionaries, bytes);
     }
     uint64_t prefix = 0;
     for (const ContentPart part : parts) {

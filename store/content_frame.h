@@ -3,6 +3,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 
 #include "common/result.h"
@@ -23,6 +24,18 @@ Result<ContentParts, std::string> read_content_parts(const sqlite::Statement& ro
                                                      BlobDecompressor& decompressor,
                                                      DictionaryCache& dictionaries,
                                                      std::string& bytes);
+// The message's header from a FrameLayout::HeaderFirst frame alone (no
+// column of its row), decoding only its first blocks, into `bytes`;
+// nullopt when the header cannot be served from them: it ends in a CR, whose
+// serving depends on the byte after it (structure_lines.h), or the frame
+// is too large to trust before its row's sizes are checked.
+Result<std::optional<std::string_view>, std::string> read_header_first_header(
+    std::string_view frame, BlobDecompressor& decompressor, DictionaryCache& dictionaries,
+    std::string& bytes);
+
+// The varint a FrameLayout::HeaderFirst frame starts with: the header's size.
+std::string header_size_varint(uint64_t size);
+
 inline Result<ContentParts, std::string> read_content_parts(const sqlite::Statement& row, int first,
                                                             ContentPart part,
                                                             BlobDecompressor& decompressor,

@@ -1,8 +1,9 @@
 // Reads messages' headers alone for FETCH (Archive::read_contents with
-// StoredPart::Header): from the first of a content's three frames
-// (FrameLayout::ThreeFrames), reading only the first bytes of its stored
-// value and none of its other columns. A third faster per message than a
-// query of the row, which copies the whole value (docs/benchmarks.md).
+// StoredPart::Header) from the first bytes of each content's stored value
+// (FrameLayout::HeaderFirst: its first zstd block holds the header),
+// without a query of the row, which copies the whole value: a third less
+// time per message (docs/benchmarks.md). Only for an archive whose every
+// content has that layout, as the value alone does not say.
 #pragma once
 
 #include <cstdint>
@@ -25,17 +26,15 @@ public:
         : connection_(connection), dictionaries_(dictionaries) {}
 
     // The header of content `id`, valid until the next call; nullopt when
-    // it cannot be served from the first frame alone: a content of an
-    // earlier layout (one frame), or a header that ends in a CR, whose
-    // serving depends on the byte after it (store/structure_lines.h).
+    // the row's query must read it (read_header_first_header() says when).
     Result<std::optional<std::string_view>, std::string> read(int64_t id);
 
 private:
     IndexConnection& connection_;
     DictionaryCache& dictionaries_;
     std::optional<sqlite::BlobReader> blob_;
-    std::string frame_;
-    std::string header_;
+    std::string stored_;
+    std::string decoded_;
 };
 
 }  // namespace vellum::store

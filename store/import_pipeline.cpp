@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <thread>
 
 #include "common/sqlite.h"
+#include "store/content_frame.h"
 #include "store/content_hash.h"
 #include "store/index_fields.h"
 #include "store/index_schema.h"
@@ -78,14 +80,19 @@ struct ImportPipeline::Worker {
             content.wire_size = analysis.wire_size;
             const std::string structure = encode_structure(analysis.root);
             const std::string fields = encode_search_fields(analysis.fields);
-            // FrameLayout::ThreeFrames: the message's header, the rest of it
-            // with the text, and the structure with the search fields.
-            std::string parts;
-            parts.reserve(item.bytes.size() + analysis.text.size() + structure.size() +
-                          fields.size());
-            parts.append(item.bytes).append(analysis.text).append(structure).append(fields);
+            // FrameLayout::HeaderFirst: what FETCH of headers, ENVELOPE,
+            // BODYSTRUCTURE and SORT read first; the text last.
+            const uint64_t header = header_size(item.bytes, analysis);
+            const std::string_view raw(item.bytes);
+            std::string parts = header_size_varint(header);
+            parts.reserve(parts.size() + item.bytes.size() + analysis.text.size() +
+                          structure.size() + fields.size());
+            parts.append(raw.substr(0, header));
+            content.header_end = parts.size();
+            parts.append(structure).append(fields);
+            content.index_end = parts.size();
+            parts.append(raw.substr(header)).append(analysis.text);
             content.frame = std::move(parts);
-            content.header_size = header_size(item.bytes, analysis);
             content.text_size = analysis.text.size();
             content.structure_size = structure.size();
             content.fields_size = fields.size();
@@ -113,9 +120,12 @@ struct ImportPipeline::Worker {
     void compress(PreparedMessage& message, const CompressionDictionary* dictionary) {
         if (message.content) {
             const PreparedContent& content = *message.content;
-            message.content->frame =
-                compressor.compress_three_frames(content.frame, content.header_size,
-                                                 message.raw_size + content.text_size, dictionary);
+            const std::string_view frame(content.frame);
+            const std::array<std::string_view, 3> pieces{
+                frame.substr(0, content.header_end),
+                frame.substr(content.header_end, content.index_end - content.header_end),
+                frame.substr(content.index_end)};
+            message.content->frame = compressor.compress_pieces(pieces, dictionary);
         }
     }
 };

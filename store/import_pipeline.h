@@ -64,7 +64,7 @@ struct ImportSummary {
 // the full text (it always is for the analysis of this build), else 0.
 uint64_t body_text_offset(std::string_view raw, const MessageAnalysis& analysis);
 
-// The size of the message's header: the first of FrameLayout::ThreeFrames.
+// The size of the message's header (FrameLayout::HeaderFirst).
 uint64_t header_size(std::string_view raw, const MessageAnalysis& analysis);
 
 class ImportPipeline final : public ImportSink {

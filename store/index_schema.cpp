@@ -155,10 +155,14 @@ CREATE TABLE search_terms (
 );
 )sql",
     // 5 -> 6: new contents are written in frame_layout 2 (blob_codec.h
-    // FrameLayout::ThreeFrames), which earlier builds cannot read; the
+    // FrameLayout::HeaderFirst), which earlier builds cannot read; the
     // version tells them so. Existing rows keep their layout.
     R"sql(
--- frame_layout 2: three zstd frames; nothing else changes.
+-- How many contents were written in an earlier layout: while there are
+-- any, FETCH cannot read headers from the stored value alone, without the
+-- row's frame_layout (store/header_reader.h). Never changes.
+CREATE TABLE layout_history (contents_before_schema_6 INTEGER NOT NULL);
+INSERT INTO layout_history SELECT count(*) FROM contents;
 )sql",
 };
 

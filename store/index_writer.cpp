@@ -132,7 +132,7 @@ Result<std::pair<int64_t, int64_t>, std::string> find_or_insert_content(
     }
     insert.bind(9, static_cast<int64_t>(fields.date_zone_minutes))
         .bind(10, sqlite::Blob{content.frame})
-        .bind(11, static_cast<int64_t>(FrameLayout::ThreeFrames));
+        .bind(11, static_cast<int64_t>(FrameLayout::HeaderFirst));
     if (auto inserted = insert.run(); !inserted) {
         return fail(inserted.error());
     }

@@ -22,11 +22,12 @@ namespace vellum::store {
 // thread.
 struct PreparedContent {
     uint64_t wire_size = 0;
-    // zstd of the message, text, structure and search fields
-    // (FrameLayout::ThreeFrames); until the pipeline compresses it, those
-    // parts uncompressed.
+    // zstd of the parts in FrameLayout::HeaderFirst's order; until the
+    // pipeline compresses it, those parts uncompressed, the first block's
+    // end (after the header) and the second's (after the fields) here.
     std::string frame;
-    uint64_t header_size = 0;  // the message's header: the first frame
+    size_t header_end = 0;
+    size_t index_end = 0;
     uint64_t text_size = 0;
     uint64_t structure_size = 0;
     uint64_t fields_size = 0;

@@ -78,54 +78,49 @@ TEST_CASE("blob codec: the parts of a frame's first bytes, in either layout") {
     CHECK(old->fields == fields);
 }
 
-TEST_CASE("blob codec: three frames end to end, the second after the first") {
+TEST_CASE("blob codec: pieces in one frame, each prefix of them decoded block by block") {
     BlobCompressor compressor;
     BlobDecompressor decompressor;
-    std::string message(300'000, 'm');
-    for (size_t i = 0; i < message.size(); i += 5) {
-        message[i] = static_cast<char>('a' + i % 19);
+    std::string body(300'000, 'm');
+    for (size_t i = 0; i < body.size(); i += 5) {
+        body[i] = static_cast<char>('a' + i % 19);
     }
-    const std::string text(200'000, 't'), index = "structure and fields";
-    const size_t header = 1000;
-    const std::string all = message + text + index;
-    const std::string blob =
-        compressor.compress_three_frames(all, header, message.size() + text.size());
-
-    std::array<FrameView, 3> frames;
-    REQUIRE(split_frames(blob, frames));
-    CHECK(frames[0].size == header);
-    CHECK(frames[1].size == message.size() - header + text.size());
-    CHECK(frames[2].size == index.size());
-    std::string first(header, '\0');
-    REQUIRE(decompressor.decompress_into(frames[0].frame, nullptr, first));
-    CHECK(first == message.substr(0, header));
-    std::string last(index.size(), '\0');
-    REQUIRE(decompressor.decompress_into(frames[2].frame, nullptr, last));
-    CHECK(last == index);
-    // The second decodes only after the first: whole, or its first bytes.
-    std::string middle(frames[1].size, '\0');
-    REQUIRE(decompressor.decompress_into(frames[1].frame, nullptr, middle, first));
-    CHECK(middle == message.substr(header) + text);
-    std::string rest(message.size() - header, '\0');
-    REQUIRE(decompressor.decompress_prefix_into(frames[1].frame, nullptr, rest, first));
-    CHECK(rest == message.substr(header));
-    std::string other_prefix(header, 'x');
-    std::string garbled(frames[1].size, '\0');
-    const auto without =
-        decompressor.decompress_into(frames[1].frame, nullptr, garbled, other_prefix);
-    CHECK((!without || garbled != middle));
-    // The context is usable for dictionary frames after a prefix.
-    REQUIRE(decompressor.decompress_into(frames[0].frame, nullptr, first));
-    // Into a buffer of another size than the frame's: refused.
-    std::string wrong(header + 1, '\0');
-    CHECK_FALSE(decompressor.decompress_into(frames[0].frame, nullptr, wrong));
-    // Another number of frames than asked for, a truncated one, or none.
-    std::array<FrameView, 2> two;
-    CHECK_FALSE(split_frames(blob, two));
-    std::array<FrameView, 4> four;
-    CHECK_FALSE(split_frames(blob, four));
-    CHECK_FALSE(split_frames(blob.substr(0, blob.size() - 10), frames));
-    CHECK_FALSE(decompressor.decompress(""));
+    const std::string header = "Subject: first piece\r\n\r\n", index = "structure and fields";
+    const std::array<std::string_view, 3> pieces{header, index, body};
+    const std::string frame = compressor.compress_pieces(pieces);
+    const std::string all = header + index + body;
+    // One frame, with its size: the whole decodes as any frame does.
+    CHECK(ZSTD_findFrameCompressedSize(frame.data(), frame.size()) == frame.size());
+    auto whole = decompressor.decompress(frame);
+    REQUIRE(whole);
+    CHECK(*whole == all);
+    // The first block ends with the first piece, the second with the second.
+    std::string out(all.size(), '\0');
+    auto first = decompressor.decompress_blocks(frame, nullptr, out,
+                                                [](std::string_view) { return size_t{1}; });
+    REQUIRE(first);
+    CHECK(*first == header.size());
+    CHECK(out.substr(0, header.size()) == header);
+    const size_t both = header.size() + index.size();
+    auto second = decompressor.decompress_blocks(
+        frame, nullptr, out,
+        [&](std::string_view decoded) { return decoded.empty() ? size_t{1} : both; });
+    REQUIRE(second);
+    CHECK(*second == both);
+    CHECK(out.substr(0, both) == header + index);
+    // All of it, block by block; more than there is is refused.
+    auto rest = decompressor.decompress_blocks(frame, nullptr, out,
+                                               [&](std::string_view) { return all.size(); });
+    REQUIRE(rest);
+    CHECK(out == all);
+    CHECK_FALSE(decompressor.decompress_blocks(frame, nullptr, out,
+                                               [&](std::string_view) { return all.size() + 1; }));
+    CHECK_FALSE(decompressor.decompress_blocks(frame.substr(0, frame.size() / 2), nullptr, out,
+                                               [&](std::string_view) { return all.size(); }));
+    // The context decodes ordinary frames after it.
+    CHECK(*decompressor.decompress(compressor.compress(body)) == body);
+    // No pieces: an empty frame.
+    CHECK(decompressor.decompress(compressor.compress_pieces({}))->empty());
 }
 
 }  // namespace

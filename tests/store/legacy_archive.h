@@ -78,6 +78,7 @@ inline void rewrite_as_schema4(const std::filesystem::path& instance) {
         DROP TABLE body_index;
         DROP TABLE header_index;
         DROP TABLE search_terms;
+        DROP TABLE layout_history;
         ALTER TABLE contents DROP COLUMN frame_layout;
         PRAGMA user_version = 4;)sql"));
     for (const Row& row : rows) {

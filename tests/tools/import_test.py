@@ -153,14 +153,15 @@ class ImportTest(unittest.TestCase):
     def test_stored_bytes_are_exact(self):
         with self.db() as db:
             rows = db.execute("SELECT hash, raw_size + text_size + structure_size + fields_size,"
-                              " raw_size, frame_layout, data FROM contents ORDER BY id").fetchall()
+                              " raw_size, structure_size + fields_size, frame_layout, data"
+                              " FROM contents ORDER BY id").fetchall()
             dictionaries = dict(db.execute("SELECT dict_id, data FROM dictionaries"))
         # The import trained one dictionary, on its first batch, and
         # compressed every later frame with it.
         self.assertEqual(len(dictionaries), 1)
         groups = collections.defaultdict(list)
         for row in rows:
-            groups[frame_dictionary_id(row[4])].append(row)
+            groups[frame_dictionary_id(row[5])].append(row)
         self.assertLessEqual(set(groups), set(dictionaries) | {0})
         self.assertGreater(len(groups[next(iter(dictionaries))]), 10000)
         stored = set()
@@ -178,10 +179,27 @@ class ImportTest(unittest.TestCase):
             # Concatenated zstd frames decompress to the concatenation.
             plain = subprocess.run(command, capture_output=True, check=True).stdout
             offset = 0
-            for hash_, total, raw_size, layout, _ in group:
-                # Layout 1 keeps the message last, after what searches read.
-                start = offset + (total - raw_size if layout == 1 else 0)
-                message = plain[start:start + raw_size]
+            for hash_, total, raw_size, index_size, layout, _ in group:
+                if layout == 2:
+                    # The header's size as a varint, the header, the
+                    # structure and fields, the rest of the message, the text.
+                    header, shift, length = 0, 0, 0
+                    while True:
+                        byte = plain[offset + length]
+                        header |= (byte & 0x7f) << shift
+                        shift += 7
+                        length += 1
+                        if byte < 0x80:
+                            break
+                    start = offset + length
+                    message = (plain[start:start + header] +
+                               plain[start + header + index_size:
+                                     start + index_size + raw_size])
+                    total += length
+                else:
+                    # Layout 1 keeps the message last, after what searches read.
+                    start = offset + (total - raw_size if layout == 1 else 0)
+                    message = plain[start:start + raw_size]
                 self.assertEqual(hashlib.sha256(message).hexdigest(), hash_)
                 stored.add(hash_)
                 offset += total
