@@ -22,9 +22,9 @@ import vellum_harness as h
 
 MESSAGES = 600
 BODY_LINES = 4096  # 80-byte lines: 320 KiB a message
-# docs/memory.md: the output queue's high watermark (1 MiB), one batch
-# (at most 1 MiB plus the largest message), the TLS records in flight and
-# the allocator's slack. Generous next to the 190 MiB answer.
+# docs/memory.md: the output queue's high watermark (1 MiB), four segments
+# (each at most 512 KiB plus the largest message), the TLS records in
+# flight and the allocator's slack. Generous next to the 190 MiB answer.
 GROWTH_LIMIT = 48 * 1024 * 1024
 
 
