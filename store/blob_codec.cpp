@@ -156,27 +156,6 @@ Result<DictionaryCache::Dictionary, std::string> frame_dictionary(std::string_vi
     return dictionaries->find(id);
 }
 
-// The content size frames end to end record together: ZSTD_CONTENTSIZE_ERROR
-// if one is corrupt or does not record its size. (zstd's own
-// ZSTD_findDecompressedSize is outside its stable API.)
-unsigned long long frames_content_size(std::string_view frames) {
-    if (frames.empty()) {
-        return ZSTD_CONTENTSIZE_ERROR;
-    }
-    unsigned long long total = 0;
-    while (!frames.empty()) {
-        const unsigned long long size = ZSTD_getFrameContentSize(frames.data(), frames.size());
-        const size_t length = ZSTD_findFrameCompressedSize(frames.data(), frames.size());
-        if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
-            ZSTD_isError(length) || total + size < total) {
-            return ZSTD_CONTENTSIZE_ERROR;
-        }
-        total += size;
-        frames.remove_prefix(length);
-    }
-    return total;
-}
-
 }  // namespace
 
 Result<DictionaryCache::Dictionary, std::string> BlobDecompressor::dictionary_of(
@@ -221,8 +200,7 @@ Status<std::string> BlobDecompressor::decompress_into(std::string_view frame,
 Result<std::string, std::string> BlobDecompressor::decompress(std::string_view frame,
                                                               DictionaryCache* dictionaries,
                                                               uint64_t limit) {
-    // The sum over frames end to end; an error if any lacks its size.
-    const unsigned long long size = frames_content_size(frame);
+    const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
         return fail(std::string("not a zstd frame with a recorded size"));
     }
@@ -236,21 +214,21 @@ Result<std::string, std::string> BlobDecompressor::decompress(std::string_view f
     return bytes;
 }
 
-Status<std::string> BlobDecompressor::decompress_prefix_into(std::string_view frames,
+Status<std::string> BlobDecompressor::decompress_prefix_into(std::string_view frame,
                                                              DictionaryCache* dictionaries,
                                                              std::span<char> out) {
-    auto dictionary = dictionary_of(frames, dictionaries);
+    auto dictionary = dictionary_of(frame, dictionaries);
     if (!dictionary) {
         return fail(dictionary.error());
     }
-    // The streaming decoder stops once the output is full; at the end of
-    // one frame it goes on with the next. The dictionary it references
+    // The streaming decoder stops once the output is full. The dictionary
+    // it references
     // stays with the context: reset it after, as decompress_into() relies
     // on a context without one.
     ZSTD_DCtx* context = context_.get();
     ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters);
     ZSTD_DCtx_refDDict(context, dictionary->get());
-    ZSTD_inBuffer in{frames.data(), frames.size(), 0};
+    ZSTD_inBuffer in{frame.data(), frame.size(), 0};
     ZSTD_outBuffer output{out.data(), out.size(), 0};
     size_t status = 1;
     while (output.pos < output.size && !ZSTD_isError(status)) {
@@ -278,7 +256,7 @@ Result<std::string, std::string> BlobDecompressor::decompress_prefix(std::string
     if (prefix >= total) {
         return decompress(frame, dictionaries, std::max<uint64_t>(total, 1));
     }
-    if (frames_content_size(frame) != total) {
+    if (ZSTD_getFrameContentSize(frame.data(), frame.size()) != total) {
         return fail(fmt::format("zstd frame does not hold the {} bytes recorded", total));
     }
     std::string bytes(prefix, '\0');

@@ -103,23 +103,16 @@ private:
 class BlobDecompressor {
 public:
     BlobDecompressor();
-    // `frames`: one zstd frame or several end to end, decoded end to end.
     // Fails on a corrupt frame, one that exceeds `limit` bytes, or one that
     // names a dictionary `dictionaries` does not have (or when it is null).
     Result<std::string, std::string> decompress(std::string_view frame,
                                                 DictionaryCache* dictionaries = nullptr,
                                                 uint64_t limit = kDefaultLimit);
-    // The first `prefix` bytes of frames that must hold `total`: decodes
+    // The first `prefix` bytes of a frame that must hold `total`: decodes
     // only the blocks (of up to 128 KB) that hold them.
-    Result<std::string, std::string> decompress_prefix(std::string_view frames,
+    Result<std::string, std::string> decompress_prefix(std::string_view frame,
                                                        DictionaryCache* dictionaries,
                                                        uint64_t total, uint64_t prefix);
-    // One frame into `out`, which must be exactly as large as it decodes.
-    Status<std::string> decompress_into(std::string_view frame, DictionaryCache* dictionaries,
-                                        std::span<char> out);
-    // The first out.size() bytes of frames end to end into `out`.
-    Status<std::string> decompress_prefix_into(std::string_view frames,
-                                               DictionaryCache* dictionaries, std::span<char> out);
     // How many bytes to decode, given those decoded so far.
     using Wanted = std::function<size_t(std::string_view decoded)>;
     // Decodes the frame's blocks into `out` (as large as the whole frame
@@ -135,6 +128,12 @@ public:
     static constexpr uint64_t kDefaultLimit = uint64_t{1} << 32;
 
 private:
+    // One frame into `out`, which must be exactly as large as it decodes.
+    Status<std::string> decompress_into(std::string_view frame, DictionaryCache* dictionaries,
+                                        std::span<char> out);
+    // The first out.size() bytes of a frame into `out`.
+    Status<std::string> decompress_prefix_into(std::string_view frame,
+                                               DictionaryCache* dictionaries, std::span<char> out);
     // The dictionary `frame` names (null if none).
     Result<DictionaryCache::Dictionary, std::string> dictionary_of(std::string_view frame,
                                                                    DictionaryCache* dictionaries);

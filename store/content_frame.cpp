@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "store/message_analysis.h"
+#include "store/varint.h"
 
 namespace vellum::store {
 namespace {
@@ -24,15 +25,12 @@ bool wants(std::initializer_list<ContentPart> parts, ContentPart part) {
 // The varint that starts a HeaderFirst frame, if `decoded` holds it whole:
 // the header's size and the varint's length.
 std::optional<std::pair<uint64_t, size_t>> header_size_in(std::string_view decoded) {
-    uint64_t value = 0;
-    for (size_t i = 0; i < decoded.size() && i < 10; ++i) {
-        const auto byte = static_cast<unsigned char>(decoded[i]);
-        value |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
-        if ((byte & 0x80) == 0) {
-            return std::make_pair(value, i + 1);
-        }
+    size_t length = 0;
+    uint64_t size = 0;
+    if (!read_varint(decoded, length, size)) {
+        return std::nullopt;
     }
-    return std::nullopt;
+    return std::make_pair(size, length);
 }
 
 // Makes `bytes` at least `size` long without shrinking it, so that a
@@ -85,7 +83,7 @@ Result<ContentParts, std::string> read_header_first(
                : index_parts ? index_end
                              : header_end;
     };
-    auto decoded = decompressor.decompress_blocks(frame, &dictionaries, out.first(whole), wanted);
+    auto decoded = decompressor.decompress_blocks(frame, &dictionaries, out, wanted);
     if (!decoded) {
         return fail(decoded.error());
     }
@@ -168,16 +166,6 @@ Result<std::optional<std::string_view>, std::string> read_header_first_header(
         return std::optional<std::string_view>();  // served by the byte after it
     }
     return std::optional<std::string_view>(header);
-}
-
-std::string header_size_varint(uint64_t size) {
-    std::string out;
-    while (size >= 0x80) {
-        out += static_cast<char>((size & 0x7f) | 0x80);
-        size >>= 7;
-    }
-    out += static_cast<char>(size);
-    return out;
 }
 
 Result<ContentParts, std::string> read_content_parts(const sqlite::Statement& row, int first,

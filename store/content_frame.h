@@ -33,9 +33,6 @@ Result<std::optional<std::string_view>, std::string> read_header_first_header(
     std::string_view frame, BlobDecompressor& decompressor, DictionaryCache& dictionaries,
     std::string& bytes);
 
-// The varint a FrameLayout::HeaderFirst frame starts with: the header's size.
-std::string header_size_varint(uint64_t size);
-
 inline Result<ContentParts, std::string> read_content_parts(const sqlite::Statement& row, int first,
                                                             ContentPart part,
                                                             BlobDecompressor& decompressor,

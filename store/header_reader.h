@@ -1,8 +1,8 @@
 // Reads messages' headers alone for FETCH (Archive::read_contents with
 // StoredPart::Header) from the first bytes of each content's stored value
 // (FrameLayout::HeaderFirst: its first zstd block holds the header),
-// without a query of the row, which copies the whole value: a third less
-// time per message (docs/benchmarks.md). Only for an archive whose every
+// without a query of the row, which copies the whole value: about 30 %
+// less time per message (docs/benchmarks.md). Only for an archive whose every
 // content has that layout, as the value alone does not say.
 #pragma once
 

@@ -8,10 +8,10 @@
 #include <thread>
 
 #include "common/sqlite.h"
-#include "store/content_frame.h"
 #include "store/content_hash.h"
 #include "store/index_fields.h"
 #include "store/index_schema.h"
+#include "store/varint.h"
 
 namespace vellum::store {
 
@@ -84,7 +84,8 @@ struct ImportPipeline::Worker {
             // BODYSTRUCTURE and SORT read first; the text last.
             const uint64_t header = header_size(item.bytes, analysis);
             const std::string_view raw(item.bytes);
-            std::string parts = header_size_varint(header);
+            std::string parts;
+            append_varint(parts, header);  // the header's size, as the layout starts
             parts.reserve(parts.size() + item.bytes.size() + analysis.text.size() +
                           structure.size() + fields.size());
             parts.append(raw.substr(0, header));

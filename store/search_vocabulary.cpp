@@ -9,6 +9,7 @@
 #include "store/blob_codec.h"
 #include "store/index_connection_pool.h"
 #include "store/search_runs.h"
+#include "store/varint.h"
 
 namespace vellum::store {
 namespace {
@@ -16,33 +17,6 @@ namespace {
 void sort_distinct(std::vector<std::string>& runs) {
     std::sort(runs.begin(), runs.end());
     runs.erase(std::unique(runs.begin(), runs.end()), runs.end());
-}
-
-}  // namespace
-
-namespace {
-
-void append_varint(std::string& out, uint64_t value) {
-    for (;; value >>= 7) {
-        const auto low = static_cast<char>(value & 0x7f);
-        if (value < 0x80) {
-            out += low;
-            return;
-        }
-        out += static_cast<char>(low | 0x80);
-    }
-}
-
-bool read_varint(std::string_view encoded, size_t& i, uint64_t& value) {
-    value = 0;
-    for (int shift = 0; i < encoded.size() && shift <= 56; shift += 7) {
-        const auto byte = static_cast<unsigned char>(encoded[i++]);
-        value |= uint64_t{byte & 0x7fu} << shift;
-        if (byte < 0x80) {
-            return true;
-        }
-    }
-    return false;
 }
 
 }  // namespace
